@@ -48,6 +48,10 @@ struct ByteRange {
   std::optional<uint64_t> suffix_length;
 };
 
+// Called with the number of bytes just transferred, possibly from several
+// threads at once; must be cheap. Used for progress bars.
+using ProgressCallback = std::function<void(uint64_t bytes)>;
+
 struct PutOptions {
   std::string content_type;  // empty: "application/octet-stream"
   Metadata metadata;         // user metadata; names are lower-cased
@@ -55,18 +59,22 @@ struct PutOptions {
   // the condition does not hold at the moment of the write.
   bool if_none_match_any = false;       // only if no object has the key
   std::optional<std::string> if_match;  // only if the current ETag equals this
+  ProgressCallback progress;            // optional; backends call it as bytes are sent
 };
 
 struct GetOptions {
   std::optional<ByteRange> range;
   std::optional<std::string> if_match;  // PreconditionFailed if the ETag differs
+  ProgressCallback progress;            // optional; backends call it as bytes arrive
 };
 
 struct ListOptions {
   std::string prefix;
   std::string delimiter;           // e.g. "/": keys below it fold into common prefixes
   int max_keys = 1000;             // page size, 1..1000
-  std::string continuation_token;  // from the previous page's next_token
+  // From the previous page's next_token. A token resumes after the last key
+  // of that page, so it stays valid when listed keys are deleted meanwhile.
+  std::string continuation_token;
 };
 
 // One page of a listing, keys in ascending byte order.

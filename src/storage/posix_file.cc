@@ -1,0 +1,215 @@
+// POSIX file helpers used by LocalStore; every errno goes through StatusFromErrno.
+#include "storage/posix_file.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "core/os_error.h"
+
+namespace ch::posix {
+namespace {
+
+std::string Ctx(std::string_view context, std::string_view what, const std::string& path) {
+  std::string out(context);
+  out += ": ";
+  out += what;
+  out += " ";
+  out += path;
+  return out;
+}
+
+int64_t MtimeNs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    fd_ = other.Release();
+  }
+  return *this;
+}
+
+int UniqueFd::Release() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+void UniqueFd::Reset() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Status UniqueFd::Close(std::string_view context) {
+  int fd = Release();
+  if (fd >= 0 && ::close(fd) != 0) return StatusFromErrno(errno, std::string(context) + ": close");
+  return Status::Ok();
+}
+
+Result<UniqueFd> Open(const std::string& path, int flags, mode_t mode, std::string_view context) {
+  for (;;) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd >= 0) return UniqueFd(fd);
+    if (errno != EINTR) return StatusFromErrno(errno, Ctx(context, "open", path));
+  }
+}
+
+Result<FileIdentity> Identify(int fd, std::string_view context) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return StatusFromErrno(errno, std::string(context) + ": fstat");
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(std::string(context) + ": not a regular file");
+  }
+  return FileIdentity{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                      MtimeNs(st)};
+}
+
+Result<std::optional<PathStat>> StatPath(const std::string& path, std::string_view context) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<PathStat>();
+    return StatusFromErrno(errno, Ctx(context, "stat", path));
+  }
+  PathStat out;
+  out.is_file = S_ISREG(st.st_mode);
+  out.is_dir = S_ISDIR(st.st_mode);
+  out.id = FileIdentity{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                        MtimeNs(st)};
+  return std::optional<PathStat>(out);
+}
+
+Status WriteAll(int fd, std::string_view bytes, std::string_view context) {
+  while (!bytes.empty()) {
+    ssize_t put = ::write(fd, bytes.data(), bytes.size());
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      return StatusFromErrno(errno, std::string(context) + ": write");
+    }
+    bytes.remove_prefix(static_cast<size_t>(put));
+  }
+  return Status::Ok();
+}
+
+Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::pread(fd, buf + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return StatusFromErrno(errno, std::string(context) + ": read");
+    }
+    if (got == 0) break;
+    done += static_cast<size_t>(got);
+  }
+  return done;
+}
+
+void AdviseHugePages(char* data, size_t n) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kPage = 4096;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + n) & ~(kPage - 1);
+  // Advice only: a kernel without transparent huge pages just says no.
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)n;
+#endif
+}
+
+Status FsyncDir(const std::string& dir, std::string_view context) {
+  ASSIGN_OR_RETURN(UniqueFd fd, Open(dir, O_RDONLY | O_DIRECTORY, 0, context));
+  if (::fsync(fd.get()) != 0) return StatusFromErrno(errno, Ctx(context, "fsync", dir));
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> ReadSmallFile(const std::string& path,
+                                                 std::string_view context) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
+    return StatusFromErrno(errno, Ctx(context, "open", path));
+  }
+  UniqueFd owned(fd);
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t got = ::read(fd, buf, sizeof(buf));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return StatusFromErrno(errno, Ctx(context, "read", path));
+    }
+    if (got == 0) break;
+    out.append(buf, static_cast<size_t>(got));
+  }
+  return std::optional<std::string>(std::move(out));
+}
+
+Status ReplaceFile(const std::string& path, const std::string& tmp_path, std::string_view bytes,
+                   bool durable, std::string_view context) {
+  Status st = [&]() -> Status {
+    ASSIGN_OR_RETURN(UniqueFd fd, Open(tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0644, context));
+    RETURN_IF_ERROR(WriteAll(fd.get(), bytes, Ctx(context, "write", tmp_path)));
+    if (durable && ::fsync(fd.get()) != 0) {
+      return StatusFromErrno(errno, Ctx(context, "fsync", tmp_path));
+    }
+    RETURN_IF_ERROR(fd.Close(Ctx(context, "write", tmp_path)));
+    if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
+      return StatusFromErrno(errno, Ctx(context, "rename to", path));
+    }
+    return Status::Ok();
+  }();
+  if (!st.ok()) ::unlink(tmp_path.c_str());
+  return st;
+}
+
+Status MakeDirs(const std::string& base, std::string_view rel, bool remove_files,
+                std::string_view context) {
+  std::string path = base;
+  size_t start = 0;
+  while (start < rel.size()) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string_view::npos) slash = rel.size();
+    path += '/';
+    path.append(rel.substr(start, slash - start));
+    start = slash + 1;
+    if (::mkdir(path.c_str(), 0755) == 0) continue;
+    if (errno != EEXIST) return StatusFromErrno(errno, Ctx(context, "mkdir", path));
+    ASSIGN_OR_RETURN(std::optional<PathStat> st, StatPath(path, context));
+    if (st && st->is_dir) continue;
+    if (remove_files && st && ::unlink(path.c_str()) == 0 && ::mkdir(path.c_str(), 0755) == 0) {
+      continue;
+    }
+    return Status::AlreadyExists(std::string(context) + ": '" + std::string(rel.substr(0, slash)) +
+                                 "' is an object, so it cannot also hold keys below it");
+  }
+  return Status::Ok();
+}
+
+void RemoveEmptyParents(const std::string& base, std::string_view rel) {
+  for (size_t slash = rel.rfind('/'); slash != std::string_view::npos && slash > 0;
+       slash = rel.rfind('/', slash - 1)) {
+    std::string dir = base + "/" + std::string(rel.substr(0, slash));
+    if (::rmdir(dir.c_str()) != 0) return;  // ENOTEMPTY: another key lives here
+  }
+}
+
+Result<FileLock> FileLock::Acquire(const std::string& path, bool exclusive,
+                                   std::string_view context) {
+  ASSIGN_OR_RETURN(UniqueFd fd, Open(path, O_RDWR | O_CREAT, 0644, context));
+  for (;;) {
+    if (::flock(fd.get(), exclusive ? LOCK_EX : LOCK_SH) == 0) return FileLock(std::move(fd));
+    if (errno != EINTR) return StatusFromErrno(errno, Ctx(context, "lock", path));
+  }
+}
+
+}  // namespace ch::posix

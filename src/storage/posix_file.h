@@ -1,0 +1,103 @@
+// Small POSIX file helpers for LocalStore: owned descriptors, full reads and
+// writes, directory fsync, advisory locks and atomic small-file replacement.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace ch::posix {
+
+// Owns one file descriptor and closes it on destruction. Move-only.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() { Reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int Release();
+  void Reset();
+  // Closes now and reports the close error (which Reset swallows).
+  Status Close(std::string_view context);
+
+ private:
+  int fd_ = -1;
+};
+
+// What identifies one file's contents: rename and link keep all three.
+struct FileIdentity {
+  uint64_t ino = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+// lstat-like facts about a path.
+struct PathStat {
+  bool is_file = false;
+  bool is_dir = false;
+  FileIdentity id;
+};
+
+// open(2) with O_CLOEXEC, retried on EINTR. Errors name `context` and the path.
+Result<UniqueFd> Open(const std::string& path, int flags, mode_t mode, std::string_view context);
+// fstat → identity (regular files only; InvalidArgument otherwise).
+Result<FileIdentity> Identify(int fd, std::string_view context);
+// lstat; std::nullopt when the path (or a parent) does not exist.
+Result<std::optional<PathStat>> StatPath(const std::string& path, std::string_view context);
+
+// Writes all of `bytes`, retrying short writes and EINTR.
+Status WriteAll(int fd, std::string_view bytes, std::string_view context);
+// Reads up to `n` bytes at `offset`, stopping early only at end of file.
+Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context);
+// Asks the kernel to back [data, data + n) with huge pages before it is first
+// touched; a large read buffer then costs a few hundred page faults instead of
+// one per 4 KiB. Only the whole pages inside the range are advised. No-op
+// where unsupported.
+void AdviseHugePages(char* data, size_t n);
+
+// fsync of the directory itself, so a rename or unlink in it is durable.
+Status FsyncDir(const std::string& dir, std::string_view context);
+
+// Whole small file, or std::nullopt when it does not exist.
+Result<std::optional<std::string>> ReadSmallFile(const std::string& path, std::string_view context);
+// Replaces `path` with `bytes` atomically: writes `tmp_path`, fsyncs it when
+// `durable`, renames it over `path`. The temp file is removed on failure.
+Status ReplaceFile(const std::string& path, const std::string& tmp_path, std::string_view bytes,
+                   bool durable, std::string_view context);
+
+// Creates every directory from `base` (which must exist) down to
+// `base + "/" + rel`. A regular file in the way is AlreadyExists naming it,
+// unless `remove_files` (then it is deleted: for derived trees whose stale
+// files may be replaced).
+Status MakeDirs(const std::string& base, std::string_view rel, bool remove_files,
+                std::string_view context);
+// Removes the now-empty directories of `rel`'s parents, deepest first, up to
+// (not including) `base`. Stops at the first one still holding entries.
+void RemoveEmptyParents(const std::string& base, std::string_view rel);
+
+// An flock(2) held on a lock file; released on destruction. flock locks
+// belong to the open file description, so threads of one process exclude each
+// other too, and a killed process releases its locks.
+class FileLock {
+ public:
+  static Result<FileLock> Acquire(const std::string& path, bool exclusive,
+                                  std::string_view context);
+
+ private:
+  explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace ch::posix
