@@ -1,0 +1,139 @@
+// Whole-table CSV reading: CsvTableBuilder, ParseCsv and ReadCsvFile.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "codecs/compression.h"
+#include "codecs/csv_parse.h"
+#include "codecs/csv_reader.h"
+#include "core/os_error.h"
+
+namespace ch {
+namespace {
+
+// Reserves `table` for about `rows` rows, string columns in proportion to
+// what `sample` holds. Reserved but unused memory is never touched, so
+// overestimating costs address space, not resident memory.
+void ReserveLike(Table* table, const Table& sample, int64_t rows) {
+  int64_t have = std::max<int64_t>(sample.num_rows(), 1);
+  for (int i = 0; i < table->num_columns(); ++i) {
+    double chars = static_cast<double>(sample.column(i).string_data().size());
+    table->mutable_column(i).Reserve(
+        rows, static_cast<int64_t>(chars / static_cast<double>(have) * static_cast<double>(rows)));
+  }
+}
+
+}  // namespace
+
+CsvTableBuilder::CsvTableBuilder(CsvReadOptions options, uint64_t expected_bytes)
+    : threads_(options.num_threads > 0 ? options.num_threads : csv_internal::DefaultThreads()),
+      expected_bytes_(expected_bytes),
+      parser_(std::make_unique<CsvStreamParser>(
+          std::move(options), [this](std::span<Table> chunks) { return OnBlock(chunks); })) {}
+
+CsvTableBuilder::~CsvTableBuilder() = default;
+
+Status CsvTableBuilder::Write(std::string_view bytes) { return parser_->Feed(bytes); }
+
+void CsvTableBuilder::ReserveForInput(const Table& first) {
+  uint64_t parsed = parser_->bytes_parsed();
+  if (expected_bytes_ <= parsed || parsed == 0 || first.num_rows() == 0) return;
+  // Rows of the first block over its bytes, scaled to the whole input, plus 10%.
+  double rows_per_byte = static_cast<double>(parser_->report().rows) / static_cast<double>(parsed);
+  auto estimate = static_cast<int64_t>(rows_per_byte * static_cast<double>(expected_bytes_) * 1.1);
+  ReserveLike(&table_, first, estimate + 1024);
+}
+
+// Appends a block's chunks with one thread per chunk: the columns are grown
+// once, then every chunk is copied to its own rows, so the copy and the
+// first touch of the new memory are spread over the threads.
+Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
+  if (chunks.empty()) return Status::Ok();
+  if (!reserved_) {
+    reserved_ = true;
+    table_ = Table(chunks[0].schema());
+    ReserveForInput(chunks[0]);
+  }
+  const int ncols = table_.num_columns();
+  std::vector<int64_t> row_at(chunks.size());
+  std::vector<std::vector<int64_t>> char_at(chunks.size(), std::vector<int64_t>(ncols));
+  std::vector<int64_t> rows(1, table_.num_rows()), chars(ncols), nulls(ncols);
+  for (int c = 0; c < ncols; ++c)
+    chars[c] = static_cast<int64_t>(table_.column(c).string_data().size());
+  for (size_t j = 0; j < chunks.size(); ++j) {
+    if (!(chunks[j].schema() == table_.schema())) {
+      return Status::Internal("csv table builder: chunk schema differs from the table's");
+    }
+    row_at[j] = rows[0];
+    rows[0] += chunks[j].num_rows();
+    for (int c = 0; c < ncols; ++c) {
+      const Column& col = chunks[j].column(c);
+      char_at[j][c] = chars[c];
+      chars[c] += static_cast<int64_t>(col.string_data().size());
+      nulls[c] += col.null_count();
+    }
+  }
+  for (int c = 0; c < ncols; ++c)
+    table_.mutable_column(c).GrowForWrite(rows[0], chars[c], nulls[c]);
+  auto copy = [&](size_t j) {
+    for (int c = 0; c < ncols; ++c) {
+      table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
+    }
+  };
+  std::vector<std::jthread> workers;
+  for (size_t j = 1; j < chunks.size() && static_cast<int>(j) < threads_; ++j)
+    workers.emplace_back(copy, j);
+  for (size_t j = 0; j < chunks.size(); ++j) {
+    if (j == 0 || static_cast<int>(j) >= threads_) copy(j);
+  }
+  return Status::Ok();
+}
+
+Result<Table> CsvTableBuilder::Finish(CsvReport* report) {
+  RETURN_IF_ERROR(parser_->Finish());
+  if (report != nullptr) *report = parser_->report();
+  return std::move(table_);
+}
+
+Result<Table> ParseCsv(std::string_view text, const CsvReadOptions& options, CsvReport* report) {
+  CsvTableBuilder builder(options, text.size());
+  RETURN_IF_ERROR(builder.Write(text));
+  return builder.Finish(report);
+}
+
+Result<Table> ReadCsvFile(const std::filesystem::path& path, const CsvReadOptions& options,
+                          CsvReport* report) {
+  std::string what = "read csv " + path.string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return StatusFromErrno(errno, what);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return StatusFromErrno(err, what);
+  }
+  CsvReadOptions opts = options;
+  if (opts.source_name.empty()) opts.source_name = path.string();
+  Compression compression = CompressionFromPath(path.string());
+  uint64_t expected = compression == Compression::kNone ? static_cast<uint64_t>(st.st_size) : 0;
+  CsvTableBuilder builder(std::move(opts), expected);
+  DecompressingSink sink(builder, compression, what);
+  std::string buf(std::max<size_t>(options.block_size, 1 << 16), '\0');
+  Status status;
+  while (status.ok()) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) status = StatusFromErrno(errno, what);
+    if (n <= 0) break;
+    status = sink.Write(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  if (status.ok()) status = sink.Close();
+  RETURN_IF_ERROR(status);
+  return builder.Finish(report);
+}
+
+}  // namespace ch

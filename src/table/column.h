@@ -1,0 +1,148 @@
+// Column: one typed, nullable column of a Table, stored contiguously.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "table/buffer_allocator.h"
+#include "table/schema.h"
+
+namespace ch {
+
+// A column of values of one DataType, with nulls.
+//
+// Storage: fixed-width values in one vector (int64, double, int32 days, or a
+// byte 0/1 for bool); strings Arrow-style as one character buffer plus
+// size()+1 offsets. Validity is a byte per row (1 = present), materialised
+// only once the first null is appended, so a column without nulls pays
+// nothing for it. A null slot holds 0 / the empty string.
+//
+// Typed accessors and appenders have the precondition that the column has
+// that type (checked by assert). Not synchronised: concurrent reads are safe,
+// a write needs exclusive access.
+class Column {
+ public:
+  explicit Column(DataType type = DataType::kString) : type_(type) {
+    if (type == DataType::kString) offsets_.push_back(0);
+  }
+
+  // Whole-column constructors; `validity` (optional) has one byte per value.
+  static Column FromInt64(std::vector<int64_t> values, std::vector<uint8_t> validity = {});
+  static Column FromFloat64(std::vector<double> values, std::vector<uint8_t> validity = {});
+  static Column FromDate(std::vector<int32_t> days, std::vector<uint8_t> validity = {});
+  static Column FromBool(const std::vector<bool>& values, std::vector<uint8_t> validity = {});
+  static Column FromStrings(const std::vector<std::string_view>& values,
+                            std::vector<uint8_t> validity = {});
+  // A column of `n` nulls.
+  static Column Nulls(DataType type, int64_t n);
+
+  DataType type() const { return type_; }
+  int64_t size() const { return size_; }
+  int64_t null_count() const { return null_count_; }
+  bool IsNull(int64_t i) const { return !valid_.empty() && valid_[i] == 0; }
+  bool IsValid(int64_t i) const { return !IsNull(i); }
+
+  int64_t Int64(int64_t i) const { return (assert(type_ == DataType::kInt64), i64_[i]); }
+  double Float64(int64_t i) const { return (assert(type_ == DataType::kFloat64), f64_[i]); }
+  int32_t Date(int64_t i) const { return (assert(type_ == DataType::kDate), i32_[i]); }
+  bool Bool(int64_t i) const { return (assert(type_ == DataType::kBool), u8_[i] != 0); }
+  std::string_view String(int64_t i) const {
+    assert(type_ == DataType::kString);
+    return {chars_.data() + offsets_[i], static_cast<size_t>(offsets_[i + 1] - offsets_[i])};
+  }
+
+  std::span<const int64_t> int64_values() const { return i64_; }
+  std::span<const double> float64_values() const { return f64_; }
+  std::span<const int32_t> date_values() const { return i32_; }
+  std::span<const uint8_t> bool_values() const { return u8_; }
+  // All string bytes, and size()+1 offsets into them.
+  std::string_view string_data() const { return {chars_.data(), chars_.size()}; }
+  std::span<const int64_t> string_offsets() const { return offsets_; }
+  // One byte per row (1 = present); empty when the column has no nulls.
+  std::span<const uint8_t> validity() const { return valid_; }
+
+  void AppendInt64(int64_t v) {
+    assert(type_ == DataType::kInt64);
+    i64_.push_back(v);
+    AppendValid();
+  }
+  void AppendFloat64(double v) {
+    assert(type_ == DataType::kFloat64);
+    f64_.push_back(v);
+    AppendValid();
+  }
+  void AppendDate(int32_t days) {
+    assert(type_ == DataType::kDate);
+    i32_.push_back(days);
+    AppendValid();
+  }
+  void AppendBool(bool v) {
+    assert(type_ == DataType::kBool);
+    u8_.push_back(v ? 1 : 0);
+    AppendValid();
+  }
+  void AppendString(std::string_view v) {
+    assert(type_ == DataType::kString);
+    chars_.insert(chars_.end(), v.begin(), v.end());
+    offsets_.push_back(static_cast<int64_t>(chars_.size()));
+    AppendValid();
+  }
+  void AppendNull() { AppendNulls(1); }
+  void AppendNulls(int64_t n);
+  // Appends row `row` of `other` (same type), null or not.
+  void AppendFrom(const Column& other, int64_t row);
+  // Appends all of `other`. InvalidArgument if the types differ.
+  Status Append(const Column& other);
+
+  // For builders that fill a column from several threads: grows the column
+  // to `rows` rows (string columns to `string_bytes` characters) leaving the
+  // new values unwritten, and adds `added_nulls` to null_count(). Every new
+  // row must then be written exactly once by WriteAt before the column is used.
+  void GrowForWrite(int64_t rows, int64_t string_bytes, int64_t added_nulls);
+  // Copies all of `src` (same type) to rows [row, row + src.size()) and, for
+  // strings, to characters from `char_pos` on. Writes to disjoint ranges may
+  // run concurrently.
+  void WriteAt(int64_t row, int64_t char_pos, const Column& src);
+
+  // Reserves room for `rows` values and, for strings, `string_bytes` characters.
+  void Reserve(int64_t rows, int64_t string_bytes = 0);
+  // Drops rows from `rows` on. Precondition: rows <= size().
+  void Truncate(int64_t rows);
+
+  // The rows at `indices` (each in [0, size())), in that order.
+  Column Take(std::span<const int64_t> indices) const;
+  Column Slice(int64_t begin, int64_t length) const;
+
+  // Same type, size, nulls and values (floats compared bit for bit, so NaN equals NaN).
+  bool Equals(const Column& other) const;
+  // The value as text ("null" for a null), for messages and tests.
+  std::string ValueToString(int64_t i) const;
+
+ private:
+  void AppendValid() {
+    ++size_;
+    if (!valid_.empty()) valid_.push_back(1);
+  }
+  void MaterializeValidity();
+
+  template <typename T>
+  using Buffer = std::vector<T, BufferAllocator<T>>;
+
+  DataType type_;
+  int64_t size_ = 0;
+  int64_t null_count_ = 0;
+  Buffer<int64_t> i64_;
+  Buffer<double> f64_;
+  Buffer<int32_t> i32_;
+  Buffer<uint8_t> u8_;
+  Buffer<char> chars_;
+  Buffer<int64_t> offsets_;
+  Buffer<uint8_t> valid_;
+};
+
+}  // namespace ch
