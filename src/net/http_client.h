@@ -1,0 +1,86 @@
+// A small blocking HTTP/1.1 client (libcurl underneath) with connection reuse and streaming.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ch::net {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpResponse;
+
+struct HttpRequest {
+  std::string method = "GET";  // HEAD gets no body
+  std::string url;             // fully encoded
+  Headers headers;
+  // The request body: `body` unless `body_reader` is set. The reader copies up to n
+  // bytes into buf and returns how many (0 at the end); an error aborts the request and
+  // is what Send returns. `body_size` must then be set (Content-Length).
+  std::string_view body;
+  std::function<Result<size_t>(char* buf, size_t n)> body_reader;
+  uint64_t body_size = 0;
+  // The response body of a 2xx answer goes to `on_body` if set (a non-ok Status aborts
+  // and is returned by Send); otherwise, and always for non-2xx answers, to response.body.
+  std::function<Status(std::string_view bytes)> on_body;
+  // Called once with the status and headers of a 2xx answer, before its first body byte.
+  std::function<void(const HttpResponse&)> on_response_start;
+  // Whole-request limit (0: none).
+  std::chrono::milliseconds timeout{0};
+};
+
+struct HttpResponse {
+  int status = 0;
+  Headers headers;  // names lower-cased, in arrival order
+  std::string body;
+
+  // The first value of header `name` (lower-case), or empty.
+  std::string Header(std::string_view name) const;
+};
+
+struct HttpClientOptions {
+  bool verify_tls = true;
+  // CA bundle for https; empty: AWS_CA_BUNDLE if set, else the system store. Never
+  // applied to plain http.
+  std::string ca_bundle;
+  std::chrono::milliseconds connect_timeout{10000};
+  // A transfer that moves no byte for this long is cut (CURLE_OPERATION_TIMEDOUT).
+  std::chrono::seconds stall_timeout{30};
+  std::string user_agent = "climahealth/0.1";
+};
+
+// Thread-safe: many threads may Send at once. Connections, DNS answers and TLS sessions
+// are shared between requests and kept alive. Send returns a response for any HTTP
+// status; only transport failures (and callback errors) are errors.
+class HttpClient {
+ public:
+  static Result<std::unique_ptr<HttpClient>> Make(HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  Result<HttpResponse> Send(const HttpRequest& request);
+
+  // Connections opened so far (for tests of reuse).
+  uint64_t ConnectionsOpened() const;
+
+ private:
+  struct Impl;
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The one mapping of libcurl result codes (CURLcode as int) to Status: connection
+// refused/reset, timeouts, stalls and partial bodies → Unavailable; bad URL →
+// InvalidArgument; TLS verification failure → PermissionDenied; others → IOError.
+Status StatusFromCurl(int curl_code, std::string_view context);
+
+}  // namespace ch::net
