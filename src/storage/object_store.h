@@ -70,8 +70,8 @@ struct GetOptions {
 
 struct ListOptions {
   std::string prefix;
-  std::string delimiter;           // e.g. "/": keys below it fold into common prefixes
-  int max_keys = 1000;             // page size, 1..1000
+  std::string delimiter;  // e.g. "/": keys below it fold into common prefixes
+  int max_keys = 1000;    // page size, 1..1000
   // From the previous page's next_token. A token resumes after the last key
   // of that page, so it stays valid when listed keys are deleted meanwhile.
   std::string continuation_token;

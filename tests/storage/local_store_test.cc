@@ -280,23 +280,17 @@ TEST_F(LocalStoreTest, SuspendedVersioningReplacesTheNullVersion) {
   EXPECT_EQ(store_->Get(bad).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(LocalStoreTest, WholeObjectGetRunsNearPageCacheSpeed) {
-  const size_t size = size_t{256} << 20;
+// Speed is measured in bench/, never here; this checks the single-read path
+// returns every byte of an object larger than any internal buffer.
+TEST_F(LocalStoreTest, WholeObjectGetOfLargeObjectReturnsEveryByte) {
+  const size_t size = size_t{64} << 20;
   std::string data(size, 'z');
   for (size_t i = 0; i < size; i += 4096) data[i] = static_cast<char>(i >> 12);
   ASSERT_TRUE(store_->Put(Ref("big.bin"), data).ok());
-  data.clear();
-  data.shrink_to_fit();
-  ASSERT_TRUE(store_->Get(Ref("big.bin")).ok());  // warm the page cache
-  auto start = std::chrono::steady_clock::now();
   Result<std::string> got = store_->Get(Ref("big.bin"));
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->size(), size);
-  double mib_per_s = static_cast<double>(size >> 20) / secs;
-  std::printf("Get of %zu MiB: %.0f MiB/s\n", size >> 20, mib_per_s);
-  // Page-cache reads run at GB/s; byte-by-byte appends or copies would not.
-  EXPECT_GT(mib_per_s, 400.0);
+  EXPECT_TRUE(*got == data);
 }
 
 }  // namespace

@@ -1,0 +1,28 @@
+// Command-line object references: "s3://bucket/key" or a local path (awscli style).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "storage/object_store.h"
+
+namespace ch::cli {
+
+// A parsed command-line argument: an object (or prefix) in the store, or a
+// path on the local file system. "-" is standard input/output.
+struct Location {
+  bool is_object = false;
+  std::string bucket;  // as typed: a logical name (raw, processed, models) or a real bucket
+  std::string key;     // may be empty (the whole bucket) or end in '/' (a prefix)
+  std::filesystem::path path;
+
+  bool IsStdio() const { return !is_object && path == "-"; }
+};
+
+// Parses `text`. "s3://" with no bucket, or an empty argument, is
+// InvalidArgument naming the argument.
+Result<Location> ParseLocation(std::string_view text);
+
+}  // namespace ch::cli

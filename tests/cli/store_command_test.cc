@@ -1,0 +1,221 @@
+// Runs the real climahealth binary against a local store in a temp directory.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+class StoreCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cli_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `climahealth ARGS` with the store rooted in the test directory.
+  RunResult Run(const std::string& args, const std::string& stdin_file = "") {
+    fs::path out = dir_ / "stdout.txt";
+    fs::path err = dir_ / "stderr.txt";
+    std::string cmd =
+        "env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3 -u CLIMAHEALTH_CONFIG "
+        "CLIMAHEALTH_STORE=local CLIMAHEALTH_STORAGE_ROOT=" +
+        Quote((dir_ / "store").string()) + " " + CH_CLI_BINARY + " " + args + " >" +
+        Quote(out.string()) + " 2>" + Quote(err.string());
+    if (!stdin_file.empty()) cmd += " <" + Quote(stdin_file);
+    int status = std::system(cmd.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+
+  fs::path WriteLocal(const std::string& name, const std::string& content) {
+    fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(StoreCommandTest, PutThenCatReturnsSameBytes) {
+  fs::path file = WriteLocal("in.csv", "a,b\n1,2\n");
+  RunResult put = Run("store put " + Quote(file.string()) + " s3://raw/raw/in.csv");
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  RunResult cat = Run("store cat s3://raw/raw/in.csv");
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(cat.out, "a,b\n1,2\n");
+  // The logical bucket "raw" is the local directory raw-bucket.
+  EXPECT_EQ(ReadFile(dir_ / "store" / "raw-bucket" / "raw" / "in.csv"), "a,b\n1,2\n");
+}
+
+TEST_F(StoreCommandTest, CatRangeGivesRequestedBytes) {
+  fs::path file = WriteLocal("digits.txt", "0123456789");
+  ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://raw/d.txt").exit_code, 0);
+  EXPECT_EQ(Run("store cat --range 2-4 s3://raw/d.txt").out, "234");
+  EXPECT_EQ(Run("store cat --range 7- s3://raw/d.txt").out, "789");
+  EXPECT_EQ(Run("store cat --range -2 s3://raw/d.txt").out, "89");
+  RunResult bad = Run("store cat --range x-y s3://raw/d.txt");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--range 'x-y'"), std::string::npos) << bad.err;
+}
+
+TEST_F(StoreCommandTest, GetWritesFileAndIntoDirectory) {
+  fs::path file = WriteLocal("x.json", "{\"a\":1}");
+  ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://processed/alerts/x.json").exit_code,
+            0);
+  fs::path dest = dir_ / "out.json";
+  ASSERT_EQ(Run("store get s3://processed/alerts/x.json " + Quote(dest.string())).exit_code, 0);
+  EXPECT_EQ(ReadFile(dest), "{\"a\":1}");
+  fs::create_directories(dir_ / "downloads");
+  ASSERT_EQ(Run("store get s3://processed/alerts/x.json " + Quote((dir_ / "downloads").string()))
+                .exit_code,
+            0);
+  EXPECT_EQ(ReadFile(dir_ / "downloads" / "x.json"), "{\"a\":1}");
+}
+
+TEST_F(StoreCommandTest, PutFromStdinAndStatShowsMetadata) {
+  fs::path file = WriteLocal("stdin.txt", "hello");
+  RunResult put =
+      Run("store put - s3://models/models/x.bin --metadata owner=team "
+          "--content-type application/x-test",
+          file.string());
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  RunResult stat = Run("store stat s3://models/models/x.bin");
+  ASSERT_EQ(stat.exit_code, 0) << stat.err;
+  EXPECT_NE(stat.out.find("size:          5"), std::string::npos) << stat.out;
+  EXPECT_NE(stat.out.find("5d41402abc4b2a76b9719d911017c592"), std::string::npos) << stat.out;
+  EXPECT_NE(stat.out.find("application/x-test"), std::string::npos) << stat.out;
+  EXPECT_NE(stat.out.find("owner=team"), std::string::npos) << stat.out;
+}
+
+TEST_F(StoreCommandTest, LsShowsPrefixesAndRecursiveShowsKeys) {
+  fs::path file = WriteLocal("f", "x");
+  for (const char* key : {"a/1.csv", "a/2.csv", "b/3.csv", "top.csv"}) {
+    ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://raw/" + key).exit_code, 0);
+  }
+  RunResult ls = Run("store ls s3://raw/");
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_NE(ls.out.find("PRE a/"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("PRE b/"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("top.csv"), std::string::npos) << ls.out;
+  EXPECT_EQ(ls.out.find("a/1.csv"), std::string::npos) << ls.out;
+  RunResult rec = Run("store ls -r s3://raw/a/");
+  EXPECT_NE(rec.out.find("a/1.csv"), std::string::npos) << rec.out;
+  EXPECT_NE(rec.out.find("a/2.csv"), std::string::npos) << rec.out;
+  EXPECT_EQ(rec.out.find("b/3.csv"), std::string::npos) << rec.out;
+}
+
+TEST_F(StoreCommandTest, CpRecursiveUploadsTreeAndCopiesPrefixServerSide) {
+  WriteLocal("tree/x/1.txt", "one");
+  WriteLocal("tree/2.txt", "two");
+  ASSERT_EQ(Run("store cp -r " + Quote((dir_ / "tree").string()) + " s3://raw/up/").exit_code, 0);
+  EXPECT_EQ(Run("store cat s3://raw/up/x/1.txt").out, "one");
+  EXPECT_EQ(Run("store cat s3://raw/up/2.txt").out, "two");
+  ASSERT_EQ(Run("store cp -r s3://raw/up/ s3://processed/copy/").exit_code, 0);
+  EXPECT_EQ(Run("store cat s3://processed/copy/x/1.txt").out, "one");
+  ASSERT_EQ(Run("store cp -r s3://raw/up/ " + Quote((dir_ / "down").string())).exit_code, 0);
+  EXPECT_EQ(ReadFile(dir_ / "down" / "x" / "1.txt"), "one");
+}
+
+TEST_F(StoreCommandTest, RmRemovesObjectAndRecursiveRemovesPrefix) {
+  fs::path file = WriteLocal("f", "x");
+  for (const char* key : {"p/1", "p/2", "q/3"}) {
+    ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://raw/" + key).exit_code, 0);
+  }
+  EXPECT_EQ(Run("store rm s3://raw/q/3").exit_code, 0);
+  EXPECT_EQ(Run("store cat s3://raw/q/3").exit_code, 3);
+  EXPECT_EQ(Run("store rm s3://raw/q/3").exit_code, 0) << "deleting a missing key succeeds";
+  EXPECT_EQ(Run("store rm -r s3://raw/p/").exit_code, 0);
+  EXPECT_EQ(Run("store ls -r s3://raw/").out, "");
+}
+
+TEST_F(StoreCommandTest, DuCountsObjectsAndBytesPerBucket) {
+  fs::path file = WriteLocal("f", std::string(1000, 'x'));
+  ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://raw/a").exit_code, 0);
+  ASSERT_EQ(Run("store put " + Quote(file.string()) + " s3://raw/b").exit_code, 0);
+  RunResult du = Run("store du");
+  ASSERT_EQ(du.exit_code, 0) << du.err;
+  EXPECT_NE(du.out.find("s3://raw-bucket/"), std::string::npos) << du.out;
+  EXPECT_NE(du.out.find("2 objects"), std::string::npos) << du.out;
+  EXPECT_NE(du.out.find("(2000 bytes)"), std::string::npos) << du.out;
+}
+
+TEST_F(StoreCommandTest, MissingObjectExitsThreeWithKeyOnStderr) {
+  RunResult r = Run("store cat s3://raw/raw/nope.csv");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("raw/nope.csv"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("NotFound"), std::string::npos) << r.err;
+}
+
+TEST_F(StoreCommandTest, KeyEscapingTheBucketIsRefused) {
+  fs::path file = WriteLocal("f", "x");
+  RunResult r = Run("store put " + Quote(file.string()) + " s3://raw/../../escape");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("InvalidArgument"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "escape"));
+  EXPECT_FALSE(fs::exists(dir_ / "store" / "escape"));
+}
+
+TEST_F(StoreCommandTest, ConditionalPutRefusesOverwrite) {
+  fs::path file = WriteLocal("f", "first");
+  ASSERT_EQ(Run("store put --if-absent " + Quote(file.string()) + " s3://raw/c").exit_code, 0);
+  RunResult again = Run("store put --if-absent " + Quote(file.string()) + " s3://raw/c");
+  EXPECT_EQ(again.exit_code, 4) << again.err;
+}
+
+TEST_F(StoreCommandTest, UnknownConfigKeyFailsBeforeAnyWork) {
+  fs::path config = WriteLocal("bad.toml", "[storage]\nrot = \"/tmp\"\n");
+  RunResult r = Run("--config " + Quote(config.string()) + " store du");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown key 'storage.rot'"), std::string::npos) << r.err;
+}
+
+TEST_F(StoreCommandTest, EveryVerbHasHelp) {
+  for (const char* verb : {"ls", "cat", "put", "get", "cp", "rm", "du", "stat"}) {
+    RunResult r = Run(std::string("store ") + verb + " --help");
+    EXPECT_EQ(r.exit_code, 0) << verb;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << verb << ": " << r.out;
+  }
+}
+
+}  // namespace
