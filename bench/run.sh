@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CSV load benchmark: climahealth vs pandas.read_csv vs DuckDB's read_csv, on the
+# same generated raw/climate_data.csv in the same run, on the same cores.
+# Usage: bench/run.sh [YEARS] [DISTRICTS_PER_STATE] [RUNS]
+#   defaults 40 20 3 (about 570 MB of climate CSV); bench/run.sh 1 2 1 is a smoke run.
+# Prints MB/s and peak RSS for each loader (best of RUNS) and the ratios.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+YEARS=${1:-40}
+DISTRICTS=${2:-20}
+RUNS=${3:-3}
+
+scripts/setup.sh release >/dev/null
+(cd bench/peers && [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error)
+BIN=build-release/src/cli/climahealth
+LOAD=build-release/bench/bench_csv_load
+ROOT=${BENCH_DIR:-$PWD/build-release/bench-store}
+FILE=$ROOT/raw-bucket/raw/climate_data.csv
+
+if [[ ! -f $ROOT/.years-$YEARS-$DISTRICTS ]]; then
+  rm -rf "$ROOT"
+  "$BIN" --store local --root "$ROOT" generate --years "$YEARS" --districts-per-state "$DISTRICTS" --seed 7 >/dev/null
+  touch "$ROOT/.years-$YEARS-$DISTRICTS"
+fi
+MB=$(( $(stat -c %s "$FILE") / 1000000 ))
+echo "climate_data.csv: $MB MB, $(nproc) cores, best of $RUNS runs"
+
+best() { # command...: runs it RUNS times, prints the JSON line with the least seconds
+  for _ in $(seq 1 "$RUNS"); do "$@"; done |
+    /usr/bin/python3 -c 'import sys,json; r=[json.loads(l) for l in sys.stdin]; print(json.dumps(min(r,key=lambda x:x["seconds"])))'
+}
+ours=$(best "$LOAD" "$ROOT" raw-bucket raw/climate_data.csv 2)
+pandas=$(best /usr/bin/python3 bench/peers/csv_load_pandas.py "$FILE")
+duckdb=$(best node bench/peers/csv_load_duckdb.mjs "$FILE" 2)
+
+/usr/bin/python3 - "$MB" "$ours" "$pandas" "$duckdb" <<'PY'
+import json, sys
+mb = float(sys.argv[1])
+rows = [json.loads(a) for a in sys.argv[2:]]
+ours = rows[0]
+print(f"{'loader':<34} {'seconds':>8} {'MB/s':>8} {'rows':>10} {'peak RSS MiB':>13}")
+for r in rows:
+    print(f"{r['peer']:<34} {r['seconds']:8.2f} {mb / r['seconds']:8.0f} {r['rows']:10d} {r['peak_rss_mib']:13.0f}")
+for r in rows[1:]:
+    print(f"climahealth vs {r['peer']}: {r['seconds'] / ours['seconds']:.1f}x faster, "
+          f"peak memory {ours['peak_rss_mib'] / r['peak_rss_mib']:.2f}x of it")
+if len({r['rows'] for r in rows}) != 1:
+    sys.exit("row counts differ between loaders")
+PY
