@@ -32,8 +32,12 @@ struct LocalStoreOptions {
 // Writes go to a temp file under .climahealth/tmp, are fsynced and renamed
 // into place, so readers and crashes see the old object or the new, never a
 // mix; a failed write removes its temp file. The check of a conditional put
-// and the rename happen under an flock on the bucket's lock file, so they are
-// atomic across threads and processes. Reads take no lock.
+// and the renames happen under an flock on the bucket's lock file, so they are
+// atomic across threads and processes (a conditional put that is already
+// doomed fails before any byte is copied). Reads take no lock unless they
+// raced a writer. An interrupted write of a dead process leaves a temp file
+// that the next Make removes; processes sharing a root must therefore share
+// a PID namespace (one host, or containers with a shared PID namespace).
 //
 // Keys follow ValidateKey and ValidateLocalKey (no '.', '..' or empty segments,
 // no leading/trailing '/', no backslash, nothing under ".climahealth/"). S3
@@ -61,7 +65,8 @@ class LocalStore final : public ObjectStore {
   // Streams through a 1 MiB buffer; memory does not grow with the object.
   Result<ObjectInfo> PutStream(const ObjectRef& ref, ByteSource& source,
                                const PutOptions& options = {}) override;
-  // Reads straight into a string sized from fstat (one allocation).
+  // Reads straight into a string sized from fstat (one allocation, backed by
+  // huge pages when large).
   Result<std::string> Get(const ObjectRef& ref, const GetOptions& options = {}) override;
   // Hands `sink` chunks of at most 1 MiB.
   Result<ObjectInfo> GetStream(const ObjectRef& ref, ByteSink& sink,
@@ -74,6 +79,9 @@ class LocalStore final : public ObjectStore {
   // object as a prior version and adds a delete marker; with ref.version_id
   // set, removes that version for good (the newest remaining becomes current).
   Status Delete(const ObjectRef& ref) override;
+  // Deletes under one lock and syncs each folder once.
+  Result<std::vector<KeyError>> DeleteMany(std::string_view bucket,
+                                           const std::vector<std::string>& keys) override;
   // Copies in the kernel (copy_file_range); the ETag is the source's.
   Result<ObjectInfo> Copy(const ObjectRef& from, const ObjectRef& to,
                           const PutOptions& options = {}) override;
@@ -127,7 +135,8 @@ class LocalStore final : public ObjectStore {
   Status CheckIfMatch(const ObjectInfo& info, const GetOptions& options, std::string_view context);
 
   // Writing (local_store_write.cc). *Locked functions need the bucket lock.
-  Result<local::BucketPaths> BeginWrite(const ObjectRef& ref, std::string_view context);
+  Result<local::BucketPaths> BeginWrite(const ObjectRef& ref, const PutOptions& options,
+                                        std::string_view context);
   Result<ObjectInfo> FinishPut(const local::BucketPaths& paths, const ObjectRef& ref,
                                TempObject& temp, const PutOptions& options,
                                std::string_view context);
@@ -148,8 +157,9 @@ class LocalStore final : public ObjectStore {
                     std::string_view context);
   Status RemoveCurrent(const local::BucketPaths& paths, std::string_view key,
                        std::string_view context);
-  Status SyncParents(const local::BucketPaths& paths, std::string_view key,
-                     std::string_view context);
+  // fsyncs `folder` ("" for the top) in the object and sidecar trees.
+  Status SyncFolder(const local::BucketPaths& paths, std::string_view folder,
+                    std::string_view context);
 
   // Versions (local_store_versions.cc).
   Result<bool> VersioningEnabled(const local::BucketPaths& paths, std::string_view context);

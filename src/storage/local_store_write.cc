@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <set>
 
 #include "core/os_error.h"
 #include "storage/local_store.h"
@@ -128,7 +129,7 @@ class LocalStore::TempObject {
 Result<ObjectInfo> LocalStore::Put(const ObjectRef& ref, std::string_view bytes,
                                    const PutOptions& options) {
   std::string context = "put " + ref.ToString();
-  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, context));
+  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, options, context));
   ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
   for (size_t at = 0; at < bytes.size(); at += kWriteChunk) {
     std::string_view chunk = bytes.substr(at, kWriteChunk);
@@ -141,7 +142,7 @@ Result<ObjectInfo> LocalStore::Put(const ObjectRef& ref, std::string_view bytes,
 Result<ObjectInfo> LocalStore::PutStream(const ObjectRef& ref, ByteSource& source,
                                          const PutOptions& options) {
   std::string context = "put " + ref.ToString();
-  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, context));
+  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, options, context));
   ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
   std::string buf(local::kCopyChunk, '\0');
   for (;;) {
@@ -154,12 +155,19 @@ Result<ObjectInfo> LocalStore::PutStream(const ObjectRef& ref, ByteSource& sourc
   return FinishPut(paths, ref, *temp, options, context);
 }
 
-Result<BucketPaths> LocalStore::BeginWrite(const ObjectRef& ref, std::string_view context) {
+Result<BucketPaths> LocalStore::BeginWrite(const ObjectRef& ref, const PutOptions& options,
+                                           std::string_view context) {
   if (!ref.version_id.empty()) {
     return Status::InvalidArgument(std::string(context) + ": a write cannot name a version");
   }
   ASSIGN_OR_RETURN(BucketPaths paths, BucketForKey(ref, context));
   RETURN_IF_ERROR(EnsureReserved(paths, context));
+  if (options.if_none_match_any || options.if_match) {
+    // Fail a doomed conditional write before copying any bytes; the check
+    // that counts is repeated under the lock.
+    ASSIGN_OR_RETURN(Current current, LoadCurrent(paths, ref.key, context));
+    RETURN_IF_ERROR(CheckConditions(paths, ref.key, current, options, context));
+  }
   return paths;
 }
 
@@ -178,7 +186,7 @@ Result<ObjectInfo> LocalStore::Copy(const ObjectRef& from, const ObjectRef& to,
                                     const PutOptions& options) {
   std::string context = "copy " + from.ToString() + " to " + to.ToString();
   ASSIGN_OR_RETURN(BucketPaths source_paths, BucketForKey(from, context));
-  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(to, context));
+  ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(to, options, context));
   ASSIGN_OR_RETURN(Opened source, Open(source_paths, from, context));
   ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
   RETURN_IF_ERROR(temp->CopyFrom(source.fd.get(), source.info.size, options.progress));
@@ -221,7 +229,7 @@ Result<ObjectInfo> LocalStore::Commit(const BucketPaths& paths, const ObjectRef&
     RETURN_IF_ERROR(RenameInto(temp.path(), paths.Object(ref.key), false, context));
     temp.MarkCommitted();
   }
-  if (durable_) RETURN_IF_ERROR(SyncParents(paths, ref.key, context));
+  if (durable_) RETURN_IF_ERROR(SyncFolder(paths, ParentOf(ref.key), context));
   return local::InfoFrom(ref.key, entry);
 }
 
@@ -330,11 +338,10 @@ Status LocalStore::RemoveCurrent(const BucketPaths& paths, std::string_view key,
   return Status::Ok();
 }
 
-Status LocalStore::SyncParents(const BucketPaths& paths, std::string_view key,
-                               std::string_view context) {
+Status LocalStore::SyncFolder(const BucketPaths& paths, std::string_view parent,
+                              std::string_view context) {
   for (const std::string& base : {paths.dir(), paths.MetaRoot()}) {
-    std::string dir = base;
-    if (!ParentOf(key).empty()) dir += "/" + std::string(ParentOf(key));
+    std::string dir = parent.empty() ? base : base + "/" + std::string(parent);
     Status st = posix::FsyncDir(dir, context);
     // A concurrent delete may have removed an emptied parent: nothing to sync.
     if (!st.ok() && !st.IsNotFound()) return st;
@@ -354,8 +361,32 @@ Status LocalStore::Delete(const ObjectRef& ref) {
       RETURN_IF_ERROR(DeleteVersionLocked(paths, ref, context));
     }
   }
-  if (durable_) RETURN_IF_ERROR(SyncParents(paths, ref.key, context));
+  if (durable_) RETURN_IF_ERROR(SyncFolder(paths, ParentOf(ref.key), context));
   return Status::Ok();
+}
+
+Result<std::vector<KeyError>> LocalStore::DeleteMany(std::string_view bucket,
+                                                     const std::vector<std::string>& keys) {
+  std::string context = "delete many in " + std::string(bucket);
+  ASSIGN_OR_RETURN(BucketPaths paths, Bucket(bucket, context));
+  RETURN_IF_ERROR(EnsureReserved(paths, context));
+  std::vector<KeyError> failed;
+  std::set<std::string> synced;  // one fsync per folder, after the lock is released
+  {
+    ASSIGN_OR_RETURN(posix::FileLock lock, posix::FileLock::Acquire(paths.Lock(), true, context));
+    for (const std::string& key : keys) {
+      std::string key_context = "delete " + std::string(bucket) + "/" + key;
+      Status st = local::ValidateLocalKey(key).WithContext(key_context);
+      if (st.ok()) st = DeleteLocked(paths, key, key_context);
+      if (!st.ok()) {
+        failed.push_back(KeyError{key, std::move(st)});
+      } else if (durable_) {
+        synced.insert(std::string(ParentOf(key)));
+      }
+    }
+  }
+  for (const std::string& folder : synced) RETURN_IF_ERROR(SyncFolder(paths, folder, context));
+  return failed;
 }
 
 }  // namespace ch

@@ -36,6 +36,21 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// Whether every '/'-separated segment of `rel` is a plain name (not empty,
+// ".", ".." or the reserved directory at the top).
+bool IsPlainRelativePath(std::string_view rel) {
+  size_t start = 0;
+  while (start <= rel.size()) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string_view::npos) slash = rel.size();
+    std::string_view segment = rel.substr(start, slash - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    if (start == 0 && segment == kReservedDir) return false;
+    start = slash + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 KeyWalker::KeyWalker(Options options) : options_(std::move(options)) {}
@@ -70,6 +85,8 @@ Status KeyWalker::Start() {
   std::string path = options_.root;
   if (!dir_key.empty()) {
     std::string rel = dir_key.substr(0, dir_key.size() - 1);
+    // No stored key has such a folder, and walking it could leave the tree.
+    if (!IsPlainRelativePath(rel)) return Status::Ok();
     path += "/" + (options_.mode == Mode::kHistory ? EncodeHistoryKey(rel) : rel);
   }
   return Push(std::move(dir_key), std::move(path));

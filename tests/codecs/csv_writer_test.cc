@@ -10,6 +10,7 @@
 #include <random>
 
 #include "codecs/csv_reader.h"
+#include "support/temp_dir.h"
 
 namespace ch {
 namespace {
@@ -123,16 +124,15 @@ TEST(CsvWriterTest, EmptyTableWritesJustTheHeader) {
 class CsvFileTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CsvFileTest, FileRoundTripWithCompressionBySuffix) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "ch_csv_file_test";
-  std::filesystem::create_directories(dir);
-  std::filesystem::path path = dir / (std::string("table.csv") + GetParam());
+  // Each instance gets its own directory: ctest runs the suffixes in parallel.
+  testing::TempDir dir("csv-file");
+  std::filesystem::path path = dir.path() / (std::string("table.csv") + GetParam());
   Table t = Awkward();
   for (int i = 0; i < 2000; ++i) ASSERT_TRUE(t.Append(Awkward()).ok());
   ASSERT_TRUE(WriteCsvFile(t, path).ok());
   Result<Table> back = ReadCsvFile(path, SchemaOf(t));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_TRUE(back->Equals(t));
-  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Suffixes, CsvFileTest, ::testing::Values("", ".gz", ".zst"));

@@ -9,6 +9,7 @@
 #include "codecs/compression.h"
 #include "codecs/csv_writer.h"
 #include "codecs/map_store.h"
+#include "support/temp_dir.h"
 
 namespace ch {
 namespace {
@@ -143,8 +144,8 @@ TEST(ObjectJsonTest, SaveThenLoadAndParseErrorsNameTheKey) {
 
 TEST(ObjectFileTest, UploadAndDownloadForwardToTheStore) {
   testing::MapStore store;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "ch_object_io_test";
-  std::filesystem::create_directories(dir);
+  testing::TempDir temp("object-io");
+  const std::filesystem::path& dir = temp.path();
   { std::ofstream(dir / "in.bin") << "some bytes\n"; }
   ObjectRef ref{"models", "models/risk.ubj"};
   ASSERT_TRUE(UploadFile(store, dir / "in.bin", ref).ok());
@@ -154,7 +155,6 @@ TEST(ObjectFileTest, UploadAndDownloadForwardToTheStore) {
   std::string back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(back, "some bytes\n");
   EXPECT_EQ(UploadFile(store, dir / "missing", ref).status().code(), StatusCode::kNotFound);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

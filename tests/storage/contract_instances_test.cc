@@ -5,7 +5,7 @@
 #include "storage/local_store.h"
 #include "storage/memory_store.h"
 #include "storage/object_store_contract.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace ch::testing {
 namespace {

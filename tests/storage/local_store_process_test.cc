@@ -15,7 +15,7 @@
 
 #include "storage/local_store.h"
 #include "storage/md5.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 

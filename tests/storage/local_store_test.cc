@@ -8,13 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <set>
 
 #include "storage/md5.h"
-#include "storage/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace ch {
 namespace {
@@ -129,6 +130,25 @@ TEST_F(LocalStoreTest, KeysThatCouldEscapeTheBucketAreRefusedAndNothingIsWritten
   EXPECT_THAT(Keys(), ::testing::ElementsAre("inside/ok.txt"));
 }
 
+TEST_F(LocalStoreTest, ListingPrefixesNeverWalkOutsideTheBucket) {
+  ASSERT_TRUE(store_->CreateBucket("other-bucket").ok());
+  ASSERT_TRUE(store_->Put(ObjectRef{"other-bucket", "secret.csv", ""}, "x").ok());
+  ASSERT_TRUE(store_->Put(Ref("mine/a.csv"), "x").ok());
+  for (const char* prefix : {"../", "../other-bucket/", "mine/../../", "./", "/", "//",
+                             ".climahealth/", ".climahealth/meta/", "mine//"}) {
+    SCOPED_TRACE(prefix);
+    ListOptions options;
+    options.prefix = prefix;
+    Result<ListPage> page = store_->List(kBucket, options);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_THAT(page->objects, IsEmpty());
+    EXPECT_EQ(store_->Size(kBucket, prefix)->objects, 0u);
+    Result<VersionPage> versions = store_->ListVersions(kBucket, options);
+    ASSERT_TRUE(versions.ok());
+    EXPECT_THAT(versions->versions, IsEmpty());
+  }
+}
+
 TEST_F(LocalStoreTest, BadBucketNamesAreRefused) {
   for (const char* bucket : {"..", "../x", "a/b", "UPPER", ""}) {
     Status st = store_->Put(ObjectRef{bucket, "k", ""}, "x").status();
@@ -189,6 +209,36 @@ TEST_F(LocalStoreTest, FailedStreamLeavesOldObjectAndNoTempFile) {
   EXPECT_EQ(store_->Get(Ref("data.csv")).value_or(""), "old bytes");
   EXPECT_TRUE(fs::is_empty(bucket_dir() / ".climahealth" / "tmp"));
   EXPECT_THAT(Keys(), ::testing::ElementsAre("data.csv"));
+}
+
+TEST_F(LocalStoreTest, DoomedConditionalPutReadsNoBytes) {
+  ASSERT_TRUE(store_->Put(Ref("once"), "first").ok());
+  struct CountingSource : ByteSource {
+    int reads = 0;
+    Result<size_t> Read(char*, size_t) override {
+      ++reads;
+      return size_t{0};
+    }
+  } source;
+  PutOptions create;
+  create.if_none_match_any = true;
+  EXPECT_EQ(store_->PutStream(Ref("once"), source, create).status().code(),
+            StatusCode::kPreconditionFailed);
+  EXPECT_EQ(source.reads, 0);
+  EXPECT_TRUE(fs::is_empty(bucket_dir() / ".climahealth" / "tmp"));
+}
+
+TEST_F(LocalStoreTest, DeleteManyReportsBadKeysAndDeletesTheRest) {
+  ASSERT_TRUE(store_->Put(Ref("d/1"), "x").ok());
+  ASSERT_TRUE(store_->Put(Ref("d/2"), "x").ok());
+  Result<std::vector<KeyError>> failed =
+      store_->DeleteMany(kBucket, {"d/1", "../escape", "d/2", "never/there"});
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].key, "../escape");
+  EXPECT_EQ((*failed)[0].status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(Keys(), IsEmpty());
+  EXPECT_FALSE(fs::exists(bucket_dir() / "d"));
 }
 
 TEST_F(LocalStoreTest, ReservedDirectoryNeverAppearsInListings) {
@@ -278,6 +328,36 @@ TEST_F(LocalStoreTest, SuspendedVersioningReplacesTheNullVersion) {
   ObjectRef bad = Ref("k");
   bad.version_id = "../../etc";
   EXPECT_EQ(store_->Get(bad).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LocalStoreTest, VersionsOfKeysWithAtAndPercentSegmentsStayApart) {
+  ASSERT_TRUE(store_->SetVersioning(kBucket, true).ok());
+  // "@x" segments look like version files and "%" is the escape: all must survive.
+  const std::vector<std::string> keys = {"a", "a/@null", "a/%40b", "a/@b", "%", "@/x"};
+  for (const std::string& key : keys) {
+    ASSERT_TRUE(store_->Put(Ref(key), key + " v1").ok()) << key;
+    ASSERT_TRUE(store_->Delete(Ref(key)).ok()) << key;  // "a" must go before "a/…"
+  }
+  Result<VersionPage> page = store_->ListVersions(kBucket, ListOptions{"", "", 1000, ""});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  std::vector<std::string> seen;
+  for (const ObjectVersion& v : page->versions) {
+    seen.push_back(v.info.key + (v.is_delete_marker ? " marker" : " v1"));
+  }
+  std::vector<std::string> expected;
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& key : sorted) {
+    expected.push_back(key + " marker");
+    expected.push_back(key + " v1");
+  }
+  EXPECT_EQ(seen, expected);
+  for (const ObjectVersion& v : page->versions) {
+    if (v.is_delete_marker) continue;
+    ObjectRef ref = Ref(v.info.key);
+    ref.version_id = v.info.version_id;
+    EXPECT_EQ(store_->Get(ref).value_or(""), v.info.key + " v1");
+  }
 }
 
 // Speed is measured in bench/, never here; this checks the single-read path

@@ -27,6 +27,8 @@ std::string ContractName(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
 }
 
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
 std::string PatternBytes(size_t n, uint64_t seed) {
   std::string out(n, '\0');
   uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;

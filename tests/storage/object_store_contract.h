@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "core/status.h"
@@ -43,6 +44,8 @@ struct StoreFactory {
 };
 
 std::string ContractName(const ::testing::TestParamInfo<StoreFactory>& info);
+// Shows a factory by name in test output.
+void PrintTo(const StoreFactory& factory, std::ostream* os);
 
 class ObjectStoreContract : public ::testing::TestWithParam<StoreFactory> {
  protected:
