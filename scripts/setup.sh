@@ -12,6 +12,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy python3 python3-pandas python3-boto3 python3-botocore awscli
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime
+  libxgboost-dev python3-xgboost libcpp-httplib-dev
+  wrk rclone chromium python3-fastapi python3-uvicorn
 )
 
 SUDO=""
