@@ -87,8 +87,9 @@ using GenerateProgress = std::function<void(uint64_t bytes)>;
 
 // Puts raw/locations.csv, raw/climate_data.csv, raw/health_data.csv,
 // raw/hospital_data.csv and raw/_generator_manifest.json into `bucket` (each
-// streamed through PutStream; existing objects are replaced). The daily files
-// are generated once per file. `store` is borrowed.
+// streamed through PutStream; existing objects are replaced). The three daily
+// files come from one pass of the simulation, uploaded concurrently; if any
+// upload fails, none of the others is committed short. `store` is borrowed.
 Result<GenerationReport> GenerateToStore(const GeneratorOptions& options, ObjectStore& store,
                                          const std::string& bucket,
                                          const GenerateProgress& progress = {});

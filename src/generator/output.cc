@@ -21,22 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Forwards a source and reports the bytes read.
-class ProgressSource final : public ByteSource {
- public:
-  ProgressSource(ByteSource& inner, const GenerateProgress& progress)
-      : inner_(inner), progress_(progress) {}
-  Result<size_t> Read(char* buf, size_t n) override {
-    ASSIGN_OR_RETURN(size_t got, inner_.Read(buf, n));
-    if (progress_ && got > 0) progress_(got);
-    return got;
-  }
-
- private:
-  ByteSource& inner_;
-  const GenerateProgress& progress_;
-};
-
 // A file written under a temporary name and renamed into place by Commit;
 // removed if destroyed before that.
 class OutputFile {
@@ -84,28 +68,6 @@ class OutputFile {
   int fd_ = -1;
   bool committed_ = false;
 };
-
-Result<GenerationReport> StartReport(const GeneratorOptions& options) {
-  RETURN_IF_ERROR(ValidateOptions(options));
-  ASSIGN_OR_RETURN(std::chrono::sys_days start, ParseIsoDate(options.start_date));
-  const std::chrono::sys_days end = AddYears(start, options.years);
-  GenerationReport report;
-  report.options = options;
-  report.days = (end - start).count();
-  report.end_date = FormatIsoDate(end - std::chrono::days{1});
-  return report;
-}
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-Status PutText(ObjectStore& store, const std::string& bucket, std::string_view key,
-               std::string_view text, std::string content_type) {
-  PutOptions put;
-  put.content_type = std::move(content_type);
-  return store.Put(ObjectRef{bucket, std::string(key), {}}, text, put).status();
-}
 
 // Writes one block's texts on its own thread, so writing overlaps producing
 // the next block; the destructor waits.
@@ -172,26 +134,19 @@ Status WriteDailyFiles(BlockEngine& engine, const fs::path& dir, const GenerateP
 
 }  // namespace
 
-Result<GenerationReport> GenerateToStore(const GeneratorOptions& options, ObjectStore& store,
-                                         const std::string& bucket,
-                                         const GenerateProgress& progress) {
-  const Clock::time_point start = Clock::now();
-  ASSIGN_OR_RETURN(GenerationReport report, StartReport(options));
-  for (Dataset dataset : kAllDatasets) {
-    ASSIGN_OR_RETURN(std::unique_ptr<DatasetSource> source, OpenDataset(options, dataset));
-    ProgressSource counted(*source, progress);
-    PutOptions put;
-    put.content_type = "text/csv";
-    const ObjectRef ref{bucket, std::string(DatasetKey(dataset)), {}};
-    RETURN_IF_ERROR(store.PutStream(ref, counted, put).status().WithContext("generate"));
-    report.files.push_back(source->report());
-    report.faults.insert(report.faults.end(), source->faults().begin(), source->faults().end());
-  }
-  report.locations = report.files.front().rows;
-  report.seconds = SecondsSince(start);
-  RETURN_IF_ERROR(PutText(store, bucket, kManifestKey, report.ManifestJson(), "application/json")
-                      .WithContext("generate"));
+Result<GenerationReport> StartReport(const GeneratorOptions& options) {
+  RETURN_IF_ERROR(ValidateOptions(options));
+  ASSIGN_OR_RETURN(std::chrono::sys_days start, ParseIsoDate(options.start_date));
+  const std::chrono::sys_days end = AddYears(start, options.years);
+  GenerationReport report;
+  report.options = options;
+  report.days = (end - start).count();
+  report.end_date = FormatIsoDate(end - std::chrono::days{1});
   return report;
+}
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 Result<GenerationReport> GenerateToDirectory(const GeneratorOptions& options, const fs::path& dir,

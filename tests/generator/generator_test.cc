@@ -10,10 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
 #include "generator/test_util.h"
+#include "storage/forwarding_store.h"
+#include "storage/memory_store.h"
 
 namespace ch::gen {
 namespace {
@@ -50,6 +53,7 @@ class CapturingStore final : public ObjectStore {
   Status CreateBucket(std::string_view) override { return Status::Ok(); }
   Result<bool> BucketExists(std::string_view) override { return true; }
   Result<ObjectInfo> Put(const ObjectRef& ref, std::string_view bytes, const PutOptions&) override {
+    std::lock_guard lock(mu_);  // the daily files are uploaded concurrently
     objects[ref.bucket + "/" + ref.key] = std::string(bytes);
     return ObjectInfo{ref.key, bytes.size()};
   }
@@ -60,7 +64,10 @@ class CapturingStore final : public ObjectStore {
     for (;;) {
       ASSIGN_OR_RETURN(size_t got, source.Read(buf.data(), buf.size()));
       if (got == 0) break;
-      largest_read = std::max(largest_read, got);
+      {
+        std::lock_guard lock(mu_);
+        largest_read = std::max(largest_read, got);
+      }
       bytes.append(buf.data(), got);
     }
     return Put(ref, bytes, {});
@@ -76,6 +83,9 @@ class CapturingStore final : public ObjectStore {
   Result<ObjectInfo> Copy(const ObjectRef&, const ObjectRef&, const PutOptions&) override {
     return Status::NotSupported("capture store");
   }
+
+ private:
+  std::mutex mu_;
 };
 
 class TempDir {
@@ -254,6 +264,36 @@ TEST(GeneratorTest, StoreOutputStreamsTheSameBytesUnderRawKeys) {
   EXPECT_EQ(store.objects.count("my-raw/raw/_generator_manifest.json"), 1u);
   EXPECT_EQ(store.objects.size(), 5u);
   EXPECT_EQ(progressed, report->TotalBytes());
+}
+
+// Fails the upload of one daily file after its first block.
+class FailingHealthUpload final : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<ObjectInfo> PutStream(const ObjectRef& ref, ByteSource& source,
+                               const PutOptions& options) override {
+    if (ref.key != "raw/health_data.csv") return ForwardingStore::PutStream(ref, source, options);
+    char buf[4096];
+    RETURN_IF_ERROR(source.Read(buf, sizeof(buf)).status());
+    return Status::IOError("put " + ref.key + ": disk full (injected)");
+  }
+};
+
+TEST(GeneratorTest, AFailedUploadCommitsNoneOfTheOtherDailyFilesShort) {
+  MemoryStore memory;
+  ASSERT_TRUE(memory.CreateBucket("raw-bucket").ok());
+  FailingHealthUpload store(memory);
+  GeneratorOptions o = Small();
+  o.years = 3;  // several blocks, so the failure comes mid-stream
+  Result<GenerationReport> report = GenerateToStore(o, store, "raw-bucket");
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kIOError) << report.status().ToString();
+  EXPECT_NE(report.status().ToString().find("raw/health_data.csv"), std::string::npos)
+      << report.status().ToString();
+  for (const char* key : {"raw/climate_data.csv", "raw/hospital_data.csv", "raw/health_data.csv",
+                          "raw/_generator_manifest.json"}) {
+    EXPECT_FALSE(memory.Exists(ObjectRef{"raw-bucket", key, {}}).value()) << key;
+  }
 }
 
 TEST(GeneratorTest, BadOptionsAreRejectedNamingTheOption) {
