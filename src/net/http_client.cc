@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 
@@ -31,6 +32,10 @@ struct Transfer {
   Status callback_status;  // the first error a callback hit
   size_t body_offset = 0;
   bool started = false;
+  // Stall watchdog: when the byte counts last moved.
+  std::chrono::seconds stall_timeout{0};
+  curl_off_t last_bytes = -1;
+  std::chrono::steady_clock::time_point last_move;
 };
 
 void StartResponse(Transfer* t) {
@@ -48,6 +53,10 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     size_t sp = line.find(' ');
     t->response->status = sp == std::string_view::npos ? 0 : std::atoi(line.data() + sp + 1);
     t->response->headers.clear();
+    return size * n;
+  }
+  if (line == "\r\n") {
+    StartResponse(t);  // headers complete, even if the body never comes
     return size * n;
   }
   size_t colon = line.find(':');
@@ -91,6 +100,37 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
   std::copy_n(rest.data(), take, buf);
   t->body_offset += take;
   return take;
+}
+
+// libcurl rewinds the body when it resends a request on a fresh connection.
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request->body_reader || origin != SEEK_SET ||
+      offset > static_cast<curl_off_t>(t->request->body.size())) {
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
+  t->body_offset = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+// Cuts a transfer that moved no byte for stall_timeout. libcurl's own low-speed
+// check averages over several seconds, so a stall after a burst is seen late.
+int OnProgress(void* user, curl_off_t /*dltotal*/, curl_off_t dlnow, curl_off_t /*ultotal*/,
+               curl_off_t ulnow) {
+  auto* t = static_cast<Transfer*>(user);
+  auto now = std::chrono::steady_clock::now();
+  if (dlnow + ulnow != t->last_bytes) {
+    t->last_bytes = dlnow + ulnow;
+    t->last_move = now;
+    return 0;
+  }
+  if (t->stall_timeout.count() > 0 && now - t->last_move > t->stall_timeout) {
+    t->callback_status = Status::Unavailable(
+        t->request->method + " " + t->request->url.substr(0, 200) + ": connection stalled (no " +
+        "bytes for " + std::to_string(t->stall_timeout.count()) + " s)");
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -144,6 +184,11 @@ void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
+  t.stall_timeout = options.stall_timeout;
+  t.last_move = std::chrono::steady_clock::now();
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
   if (req.timeout.count() > 0) {
@@ -163,6 +208,8 @@ void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
     curl_easy_setopt(h, CURLOPT_READDATA, &t);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
     curl_off_t size = static_cast<curl_off_t>(req.body_reader ? req.body_size : req.body.size());
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());

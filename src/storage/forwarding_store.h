@@ -81,6 +81,27 @@ class ForwardingStore : public ObjectStore {
   Result<VersionPage> ListVersions(std::string_view bucket, const ListOptions& options) override {
     return target_.ListVersions(bucket, options);
   }
+  Result<std::string> PresignGet(const ObjectRef& ref, std::chrono::seconds expires) override {
+    return target_.PresignGet(ref, expires);
+  }
+  Result<std::vector<LifecycleRule>> GetLifecycle(std::string_view bucket) override {
+    return target_.GetLifecycle(bucket);
+  }
+  Status PutLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules) override {
+    return target_.PutLifecycle(bucket, rules);
+  }
+  Result<std::optional<BucketEncryption>> GetBucketEncryption(std::string_view bucket) override {
+    return target_.GetBucketEncryption(bucket);
+  }
+  Status PutBucketEncryption(std::string_view bucket, const BucketEncryption& encryption) override {
+    return target_.PutBucketEncryption(bucket, encryption);
+  }
+  Result<std::optional<PublicAccessBlock>> GetPublicAccessBlock(std::string_view bucket) override {
+    return target_.GetPublicAccessBlock(bucket);
+  }
+  Status PutPublicAccessBlock(std::string_view bucket, const PublicAccessBlock& block) override {
+    return target_.PutPublicAccessBlock(bucket, block);
+  }
 
  protected:
   ObjectStore& target() { return target_; }

@@ -208,6 +208,46 @@ Result<VersionPage> ObjectStore::ListVersions(std::string_view bucket,
                               " keeps no versions");
 }
 
+Result<std::string> ObjectStore::PresignGet(const ObjectRef& ref,
+                                            std::chrono::seconds /*expires*/) {
+  return Status::NotSupported("presign " + ref.ToString() +
+                              ": presigned URLs are not supported by " + Describe());
+}
+
+Result<std::vector<LifecycleRule>> ObjectStore::GetLifecycle(std::string_view bucket) {
+  return Status::NotSupported("get lifecycle of " + std::string(bucket) +
+                              ": lifecycle rules are not supported by " + Describe());
+}
+
+Status ObjectStore::PutLifecycle(std::string_view bucket,
+                                 const std::vector<LifecycleRule>& /*rules*/) {
+  return Status::NotSupported("put lifecycle of " + std::string(bucket) +
+                              ": lifecycle rules are not supported by " + Describe());
+}
+
+Result<std::optional<BucketEncryption>> ObjectStore::GetBucketEncryption(std::string_view bucket) {
+  return Status::NotSupported("get encryption of " + std::string(bucket) +
+                              ": bucket encryption is not supported by " + Describe());
+}
+
+Status ObjectStore::PutBucketEncryption(std::string_view bucket,
+                                        const BucketEncryption& /*encryption*/) {
+  return Status::NotSupported("put encryption of " + std::string(bucket) +
+                              ": bucket encryption is not supported by " + Describe());
+}
+
+Result<std::optional<PublicAccessBlock>> ObjectStore::GetPublicAccessBlock(
+    std::string_view bucket) {
+  return Status::NotSupported("get public access block of " + std::string(bucket) +
+                              ": public access blocks are not supported by " + Describe());
+}
+
+Status ObjectStore::PutPublicAccessBlock(std::string_view bucket,
+                                         const PublicAccessBlock& /*block*/) {
+  return Status::NotSupported("put public access block of " + std::string(bucket) +
+                              ": public access blocks are not supported by " + Describe());
+}
+
 Status ForEachObject(ObjectStore& store, std::string_view bucket, std::string_view prefix,
                      const std::function<Status(const ObjectInfo&)>& visit) {
   ListOptions options;

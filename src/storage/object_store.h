@@ -108,12 +108,40 @@ struct KeyError {
   Status status;
 };
 
+// One bucket lifecycle rule: expire objects under `prefix` after
+// `expiration_days`, and/or move them to `transition_storage_class` (e.g.
+// "GLACIER") after `transition_days`. 0 days means no such action.
+struct LifecycleRule {
+  std::string id;
+  std::string prefix;
+  bool enabled = true;
+  int expiration_days = 0;
+  int transition_days = 0;
+  std::string transition_storage_class;
+};
+
+// A bucket's default server-side encryption.
+struct BucketEncryption {
+  std::string algorithm;   // "AES256" (SSE-S3) or "aws:kms" (SSE-KMS)
+  std::string kms_key_id;  // with "aws:kms"; empty: the account's default key
+};
+
+// A bucket's public-access block; all four on blocks every kind of public access.
+struct PublicAccessBlock {
+  bool block_public_acls = true;
+  bool ignore_public_acls = true;
+  bool block_public_policy = true;
+  bool restrict_public_buckets = true;
+};
+
 // What a backend can do, so callers and contract tests ask rather than guess.
 struct StoreCapabilities {
   bool versioning = false;
   bool conditional_put = false;
   bool suffix_ranges = true;
   bool presign = false;
+  // Keys listed in byte order, and max_keys counting common prefixes (s3rver: no).
+  bool ordered_listing = true;
 };
 
 // Sequential bytes to upload. Read returns 0 at the end.
@@ -207,6 +235,24 @@ class ObjectStore {
   virtual Status SetVersioning(std::string_view bucket, bool enabled);
   // One page of versions under `options.prefix` (delimiter is ignored).
   virtual Result<VersionPage> ListVersions(std::string_view bucket, const ListOptions& options);
+
+  // A URL that lets whoever holds it GET the object (the version when
+  // ref.version_id is set) without credentials until `expires` (1 s .. 7 days)
+  // has passed. NotSupported where the backend has no such URLs.
+  virtual Result<std::string> PresignGet(const ObjectRef& ref, std::chrono::seconds expires);
+
+  // Bucket configuration. Each answers NotSupported where the backend or the
+  // server lacks the feature ("… not supported by <store>"), never a silent no-op.
+  // Lifecycle rules of the bucket; empty when it has none.
+  virtual Result<std::vector<LifecycleRule>> GetLifecycle(std::string_view bucket);
+  // Replaces all lifecycle rules; an empty `rules` removes them.
+  virtual Status PutLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules);
+  // Default encryption; nullopt when none is configured.
+  virtual Result<std::optional<BucketEncryption>> GetBucketEncryption(std::string_view bucket);
+  virtual Status PutBucketEncryption(std::string_view bucket, const BucketEncryption& encryption);
+  // Public-access block; nullopt when none is configured.
+  virtual Result<std::optional<PublicAccessBlock>> GetPublicAccessBlock(std::string_view bucket);
+  virtual Status PutPublicAccessBlock(std::string_view bucket, const PublicAccessBlock& block);
 };
 
 // Calls `visit` for every object under `prefix`, page by page, with memory

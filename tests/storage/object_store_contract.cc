@@ -43,6 +43,10 @@ std::string PatternBytes(size_t n, uint64_t seed) {
 
 void ObjectStoreContract::SetUp() {
   Result<ContractEnv> env = GetParam().make();
+  // A backend whose server is not configured (e.g. no endpoint in the environment).
+  if (!env.ok() && env.status().code() == StatusCode::kNotSupported) {
+    GTEST_SKIP() << env.status().ToString();
+  }
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   env_ = std::move(env).value();
   caps_ = env_.store->Capabilities();
@@ -163,6 +167,7 @@ TEST_P(ObjectStoreContract, InvalidKeysAreRefusedAndNothingIsWritten) {
 }
 
 TEST_P(ObjectStoreContract, ListWithPrefixGivesMatchingKeysInByteOrder) {
+  if (!caps().ordered_listing) GTEST_SKIP() << "backend lists out of byte order";
   for (const char* k : {"b/2", "a-1", "a/z", "a/b/c", "ab", "a/", "b/10", "c"}) {
     if (std::string(k).back() == '/') continue;  // "a/" is not a portable key
     MustPut(k, k);
@@ -204,6 +209,7 @@ TEST_P(ObjectStoreContract, ListWithDelimiterFoldsCommonPrefixes) {
 }
 
 TEST_P(ObjectStoreContract, ListPagesWithDelimiterCountPrefixesAsEntries) {
+  if (!caps().ordered_listing) GTEST_SKIP() << "backend lists out of byte order";
   for (const char* k : {"a/1", "a/2", "b/1", "c", "d/1", "d/2", "e"}) MustPut(k, "v");
   ListOptions options{Key(""), "/", 2, ""};
   std::vector<std::string> seen;

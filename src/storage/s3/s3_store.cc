@@ -51,7 +51,7 @@ std::string S3Store::Describe() const {
 
 StoreCapabilities S3Store::Capabilities() const {
   return StoreCapabilities{options_.versioning, options_.conditional_put, options_.suffix_ranges,
-                           true};
+                           true, options_.ordered_listing};
 }
 
 std::chrono::milliseconds S3Store::Backoff(int attempt) {
@@ -93,8 +93,11 @@ Result<net::HttpResponse> S3Store::Execute(const Call& call, std::string_view co
     if (call.before_attempt) call.before_attempt(const_cast<Call&>(call), attempt);
     Result<net::HttpResponse> r = SendOnce(call, deadline);
     Status st;
-    if (r.ok() && r->status >= 200 && r->status < 300) return r;
-    if (r.ok()) {
+    if (r.ok() && r->status >= 200 && r->status < 300) {
+      if (!call.validate) return r;
+      st = call.validate(*r).WithContext(context);
+      if (st.ok()) return r;
+    } else if (r.ok()) {
       st = StatusFromS3Error(r->status, r->body, r->Header("x-amz-request-id"), context);
     } else {
       st = r.status().WithContext(context);
@@ -158,7 +161,9 @@ Result<ObjectInfo> S3Store::PutSingle(const ObjectRef& ref, std::string_view byt
   call.headers = internal::PutHeaders(options, options_);
   call.headers.emplace_back("content-md5", Base64Md5(bytes));
   call.body = bytes;
-  ASSIGN_OR_RETURN(net::HttpResponse resp, Execute(call, context));
+  Result<net::HttpResponse> sent = Execute(call, context);
+  if (!sent.ok()) return WithSseHint(sent.status());
+  net::HttpResponse& resp = *sent;
   if (options.progress) options.progress(bytes.size());
   ObjectInfo info = InfoFromHeaders(ref.key, resp);
   info.size = bytes.size();
@@ -167,6 +172,15 @@ Result<ObjectInfo> S3Store::PutSingle(const ObjectRef& ref, std::string_view byt
   info.metadata = internal::LowerKeys(options.metadata);
   if (info.last_modified == TimePoint{}) info.last_modified = std::chrono::system_clock::now();
   return info;
+}
+
+Status S3Store::WithSseHint(const Status& st) const {
+  bool refused = st.code() == StatusCode::kInvalidArgument ||
+                 st.code() == StatusCode::kPermissionDenied ||
+                 st.code() == StatusCode::kNotSupported;
+  if (options_.sse.empty() || !refused) return st;
+  return Status(st.code(), st.message() + " (server-side encryption " + options_.sse +
+                               " was requested: the server may not support or allow it)");
 }
 
 Result<ObjectInfo> S3Store::Head(const ObjectRef& ref) {
@@ -253,7 +267,9 @@ Result<ObjectInfo> S3Store::Copy(const ObjectRef& from, const ObjectRef& to,
 }
 
 Result<bool> S3Store::GetVersioning(std::string_view bucket) {
-  if (!options_.versioning) return ObjectStore::GetVersioning(bucket);
+  if (!options_.versioning) {
+    return Unsupported("get versioning of " + std::string(bucket), "versioning");
+  }
   Call call{"GET", std::string(bucket)};
   call.query = {{"versioning", ""}};
   ASSIGN_OR_RETURN(net::HttpResponse resp,
@@ -262,7 +278,9 @@ Result<bool> S3Store::GetVersioning(std::string_view bucket) {
 }
 
 Status S3Store::SetVersioning(std::string_view bucket, bool enabled) {
-  if (!options_.versioning) return ObjectStore::SetVersioning(bucket, enabled);
+  if (!options_.versioning) {
+    return Unsupported("set versioning of " + std::string(bucket), "versioning");
+  }
   std::string body = BuildVersioning(enabled);
   Call call{"PUT", std::string(bucket)};
   call.query = {{"versioning", ""}};
@@ -273,7 +291,9 @@ Status S3Store::SetVersioning(std::string_view bucket, bool enabled) {
 }
 
 Result<VersionPage> S3Store::ListVersions(std::string_view bucket, const ListOptions& options) {
-  if (!options_.versioning) return ObjectStore::ListVersions(bucket, options);
+  if (!options_.versioning) {
+    return Unsupported("list versions in " + std::string(bucket), "versioning");
+  }
   Call call{"GET", std::string(bucket)};
   call.query = {{"versions", ""}, {"max-keys", std::to_string(options.max_keys)}};
   if (!options.prefix.empty()) call.query.emplace_back("prefix", options.prefix);
@@ -285,24 +305,6 @@ Result<VersionPage> S3Store::ListVersions(std::string_view bucket, const ListOpt
   ASSIGN_OR_RETURN(net::HttpResponse resp,
                    Execute(call, "list versions in " + std::string(bucket)));
   return ParseListObjectVersions(resp.body);
-}
-
-Result<std::vector<LifecycleRule>> S3Store::GetLifecycle(std::string_view bucket) {
-  Call call{"GET", std::string(bucket)};
-  call.query = {{"lifecycle", ""}};
-  ASSIGN_OR_RETURN(net::HttpResponse resp,
-                   Execute(call, "get lifecycle of " + std::string(bucket)));
-  return ParseLifecycle(resp.body);
-}
-
-Status S3Store::PutLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules) {
-  std::string body = BuildLifecycle(rules);
-  Call call{"PUT", std::string(bucket)};
-  call.query = {{"lifecycle", ""}};
-  call.headers = {{"content-md5", Base64Md5(body)}};
-  call.body = body;
-  call.sign_body = true;
-  return Execute(call, "put lifecycle of " + std::string(bucket)).status();
 }
 
 Result<std::string> S3Store::Presign(std::string_view method, const ObjectRef& ref,
@@ -333,6 +335,29 @@ Result<std::vector<std::string>> S3Store::ListOpenUploads(std::string_view bucke
   ASSIGN_OR_RETURN(net::HttpResponse resp,
                    Execute(call, "list multipart uploads in " + std::string(bucket)));
   return ParseListUploads(resp.body);
+}
+
+Result<std::vector<std::string>> S3Store::AbortOpenUploads(std::string_view bucket,
+                                                           std::string_view prefix,
+                                                           TimePoint started_before) {
+  std::vector<std::string> aborted;
+  for (;;) {  // each round lists up to 1000 uploads; aborted ones leave the listing
+    Call call{"GET", std::string(bucket)};
+    call.query = {{"uploads", ""}, {"prefix", std::string(prefix)}};
+    ASSIGN_OR_RETURN(net::HttpResponse resp,
+                     Execute(call, "list multipart uploads in " + std::string(bucket)));
+    ASSIGN_OR_RETURN(std::vector<OpenUpload> uploads, ParseOpenUploads(resp.body));
+    size_t before = aborted.size();
+    for (const OpenUpload& u : uploads) {
+      if (u.initiated >= started_before) continue;
+      Call abort{"DELETE", std::string(bucket), u.key};
+      abort.query = {{"uploadId", u.upload_id}};
+      Status s = Execute(abort, "abort upload of " + std::string(bucket) + "/" + u.key).status();
+      if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+      aborted.push_back(u.key);
+    }
+    if (aborted.size() == before || uploads.size() < 1000) return aborted;
+  }
 }
 
 }  // namespace ch::s3

@@ -35,6 +35,10 @@ struct S3StoreOptions {
   bool versioning = true;
   bool suffix_ranges = true;
   bool multipart_abort = true;
+  bool ordered_listing = true;  // s3rver: neither byte order nor max_keys with a delimiter
+  bool lifecycle = true;
+  bool bucket_encryption = true;
+  bool public_access_block = true;
   // Server-side encryption: "" (none), "AES256" (SSE-S3) or "aws:kms" (SSE-KMS).
   std::string sse;
   std::string sse_kms_key_id;  // with "aws:kms"; empty: the account's default key
@@ -75,17 +79,33 @@ class S3Store final : public ObjectStore {
   Status SetVersioning(std::string_view bucket, bool enabled) override;
   Result<VersionPage> ListVersions(std::string_view bucket, const ListOptions& options) override;
 
-  // Bucket lifecycle rules. NotFound when the bucket has none.
-  Result<std::vector<LifecycleRule>> GetLifecycle(std::string_view bucket);
-  Status PutLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules);
+  // Presign("GET", ref, expires).
+  Result<std::string> PresignGet(const ObjectRef& ref, std::chrono::seconds expires) override;
+  // Bucket configuration (s3_bucket_config.cc). Features switched off in the options,
+  // or answered NotImplemented by the server, are NotSupported.
+  Result<std::vector<LifecycleRule>> GetLifecycle(std::string_view bucket) override;
+  Status PutLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules) override;
+  Result<std::optional<BucketEncryption>> GetBucketEncryption(std::string_view bucket) override;
+  Status PutBucketEncryption(std::string_view bucket, const BucketEncryption& encryption) override;
+  Result<std::optional<PublicAccessBlock>> GetPublicAccessBlock(std::string_view bucket) override;
+  Status PutPublicAccessBlock(std::string_view bucket, const PublicAccessBlock& block) override;
 
   // A presigned URL for GET or PUT of `ref`, valid for `expires` (1 s .. 7 days).
   Result<std::string> Presign(std::string_view method, const ObjectRef& ref,
                               std::chrono::seconds expires);
 
+  // Removes an empty bucket; a missing bucket succeeds. Not on ObjectStore: only
+  // tests and tools that made the bucket remove it.
+  Status DeleteBucket(std::string_view bucket);
+
   // Multipart uploads still open under `prefix` (their keys); for tests and cleanup.
   Result<std::vector<std::string>> ListOpenUploads(std::string_view bucket,
                                                    std::string_view prefix);
+  // Aborts the multipart uploads open under `prefix` that were started before
+  // `started_before` (left by a killed process); returns their keys.
+  Result<std::vector<std::string>> AbortOpenUploads(std::string_view bucket,
+                                                    std::string_view prefix,
+                                                    TimePoint started_before);
 
  private:
   struct Call;  // one signed request, see s3_store.cc
@@ -102,6 +122,20 @@ class S3Store final : public ObjectStore {
                                const PutOptions& options);
   Result<ObjectInfo> PutMultipart(const ObjectRef& ref, ByteSource& source,
                                   const PutOptions& options, std::string first_chunk);
+  // Sends a bucket sub-resource request (`?lifecycle`, …) with a signed XML body.
+  Result<net::HttpResponse> BucketConfig(std::string method, std::string_view bucket,
+                                         std::string_view subresource, std::string_view body,
+                                         std::string_view context);
+  // NotSupported "<context>: <feature> is not supported by this server (<store>)".
+  Status Unsupported(std::string_view context, std::string_view feature) const;
+  // `st` with a note that SSE was requested, when SSE is on and the server refused.
+  Status WithSseHint(const Status& st) const;
+  // Streams a caller-given range, resuming after a cut where the last byte left off.
+  Result<ObjectInfo> GetRange(const ObjectRef& ref, ByteSink& sink, const GetOptions& options);
+  // Whether a whole-object `body` matches the answer's plain-MD5 ETag (true when the
+  // ETag is no MD5 of the bytes: multipart, SSE-KMS).
+  bool ChecksumMatches(const net::HttpResponse& resp, std::string_view body,
+                       const std::string& etag) const;
   // Fetches [from, total) as parallel ranges with If-Match `etag`, writing in order.
   Status GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& options,
                  const std::string& etag, uint64_t from, uint64_t total, Md5& md5);

@@ -22,6 +22,9 @@ struct S3Store::Call {
   std::function<Status(std::string_view)> on_body;
   std::function<void(const net::HttpResponse&)> on_response_start;
   std::function<void(Call&, int attempt)> before_attempt;
+  // Checks a complete 2xx answer (e.g. its body against a checksum); a retryable
+  // error retries the request like a 5xx would.
+  std::function<Status(const net::HttpResponse&)> validate;
 };
 
 namespace internal {
@@ -35,6 +38,8 @@ KeyValues PutHeaders(const PutOptions& options, const S3StoreOptions& store);
 Metadata LowerKeys(const Metadata& metadata);
 // "bytes 0-9/100" → 0, 9, 100; false if `value` is not such a header.
 bool ParseContentRange(const std::string& value, uint64_t& first, uint64_t& last, uint64_t& total);
+// `s` without surrounding double quotes.
+std::string Unquote(std::string s);
 // Whether an ETag is a plain MD5 hex (single-part upload, no SSE-KMS).
 bool IsPlainMd5(const std::string& etag);
 

@@ -214,6 +214,18 @@ Result<std::vector<std::string>> ParseListUploads(std::string_view body) {
   return keys;
 }
 
+Result<std::vector<OpenUpload>> ParseOpenUploads(std::string_view body) {
+  pugi::xml_document doc;
+  RETURN_IF_ERROR(Load(doc, body, "list multipart uploads").status());
+  pugi::xml_node root = doc.child("ListMultipartUploadsResult");
+  if (!root) return Status::Corruption("list multipart uploads: unexpected answer");
+  std::vector<OpenUpload> uploads;
+  for (pugi::xml_node u : root.children("Upload")) {
+    uploads.push_back(OpenUpload{Text(u, "Key"), Text(u, "UploadId"), Time(u, "Initiated")});
+  }
+  return uploads;
+}
+
 Result<ObjectInfo> ParseCopyResult(std::string_view body) {
   pugi::xml_document doc;
   RETURN_IF_ERROR(Load(doc, body, "copy").status());
@@ -275,6 +287,58 @@ Result<std::vector<LifecycleRule>> ParseLifecycle(std::string_view body) {
     rules.push_back(std::move(r));
   }
   return rules;
+}
+
+std::string BuildEncryption(const BucketEncryption& encryption) {
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ServerSideEncryptionConfiguration "
+      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule>"
+      "<ApplyServerSideEncryptionByDefault><SSEAlgorithm>" +
+      Escape(encryption.algorithm) + "</SSEAlgorithm>";
+  if (!encryption.kms_key_id.empty()) {
+    out += "<KMSMasterKeyID>" + Escape(encryption.kms_key_id) + "</KMSMasterKeyID>";
+  }
+  return out + "</ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+}
+
+Result<BucketEncryption> ParseEncryption(std::string_view body) {
+  pugi::xml_document doc;
+  RETURN_IF_ERROR(Load(doc, body, "get bucket encryption").status());
+  pugi::xml_node root = doc.child("ServerSideEncryptionConfiguration");
+  if (!root) {
+    return Status::Corruption(
+        "get bucket encryption: answer has no ServerSideEncryptionConfiguration");
+  }
+  pugi::xml_node by_default = root.child("Rule").child("ApplyServerSideEncryptionByDefault");
+  return BucketEncryption{Text(by_default, "SSEAlgorithm"), Text(by_default, "KMSMasterKeyID")};
+}
+
+std::string BuildPublicAccessBlock(const PublicAccessBlock& block) {
+  auto flag = [](const char* name, bool on) {
+    return std::string("<") + name + ">" + (on ? "true" : "false") + "</" + name + ">";
+  };
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><PublicAccessBlockConfiguration "
+         "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" +
+         flag("BlockPublicAcls", block.block_public_acls) +
+         flag("IgnorePublicAcls", block.ignore_public_acls) +
+         flag("BlockPublicPolicy", block.block_public_policy) +
+         flag("RestrictPublicBuckets", block.restrict_public_buckets) +
+         "</PublicAccessBlockConfiguration>";
+}
+
+Result<PublicAccessBlock> ParsePublicAccessBlock(std::string_view body) {
+  pugi::xml_document doc;
+  RETURN_IF_ERROR(Load(doc, body, "get public access block").status());
+  pugi::xml_node root = doc.child("PublicAccessBlockConfiguration");
+  // Ceph RGW 16 names the root element BlockPublicAccessBlockConfiguration.
+  if (!root) root = doc.child("BlockPublicAccessBlockConfiguration");
+  if (!root) {
+    return Status::Corruption(
+        "get public access block: answer has no PublicAccessBlockConfiguration");
+  }
+  auto flag = [&](const char* name) { return Text(root, name) == "true"; };
+  return PublicAccessBlock{flag("BlockPublicAcls"), flag("IgnorePublicAcls"),
+                           flag("BlockPublicPolicy"), flag("RestrictPublicBuckets")};
 }
 
 }  // namespace ch::s3

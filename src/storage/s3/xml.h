@@ -51,6 +51,14 @@ Result<std::string> ParseCompleteMultipart(std::string_view body);
 // ListMultipartUploads: the keys of the open uploads.
 Result<std::vector<std::string>> ParseListUploads(std::string_view body);
 
+// ListMultipartUploads in full: key, upload id and start time of each open upload.
+struct OpenUpload {
+  std::string key;
+  std::string upload_id;
+  TimePoint initiated{};
+};
+Result<std::vector<OpenUpload>> ParseOpenUploads(std::string_view body);
+
 // CopyObject answer: ETag and LastModified. An <Error> body is an error, even under 200.
 Result<ObjectInfo> ParseCopyResult(std::string_view body);
 
@@ -58,17 +66,16 @@ Result<ObjectInfo> ParseCopyResult(std::string_view body);
 Result<bool> ParseVersioning(std::string_view body);
 std::string BuildVersioning(bool enabled);
 
-// One lifecycle rule: expire objects under `prefix` after `expiration_days`, and/or
-// transition them to `transition_storage_class` after `transition_days` (0: none).
-struct LifecycleRule {
-  std::string id;
-  std::string prefix;
-  bool enabled = true;
-  int expiration_days = 0;
-  int transition_days = 0;
-  std::string transition_storage_class;  // e.g. "GLACIER"
-};
+// Lifecycle rules (LifecycleRule is in storage/object_store.h).
 std::string BuildLifecycle(const std::vector<LifecycleRule>& rules);
 Result<std::vector<LifecycleRule>> ParseLifecycle(std::string_view body);
+
+// Bucket default encryption (ServerSideEncryptionConfiguration); the first rule.
+std::string BuildEncryption(const BucketEncryption& encryption);
+Result<BucketEncryption> ParseEncryption(std::string_view body);
+
+// PublicAccessBlockConfiguration.
+std::string BuildPublicAccessBlock(const PublicAccessBlock& block);
+Result<PublicAccessBlock> ParsePublicAccessBlock(std::string_view body);
 
 }  // namespace ch::s3

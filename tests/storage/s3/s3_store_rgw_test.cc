@@ -1,41 +1,42 @@
-// S3Store against a real Ceph RADOS Gateway (started by scripts/s3/start-ceph-rgw.sh via
-// the ctest fixture; endpoint from CH_S3_ENDPOINT, default http://127.0.0.1:7480).
+// S3Store against a real Ceph RADOS Gateway (started by scripts/test.sh via
+// scripts/s3/start-ceph-rgw.sh; endpoint from CH_S3_ENDPOINT, skipped when unset).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <random>
 
 #include "storage/s3/s3_store.h"
+#include "storage/s3/s3_test_env.h"
 
 namespace ch::s3 {
 namespace {
 
 constexpr char kBucket[] = "climahealth-raw";
 
-std::string Endpoint() {
-  const char* e = std::getenv("CH_S3_ENDPOINT");
-  return e != nullptr ? e : "http://127.0.0.1:7480";
-}
-
 class RgwStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    S3StoreOptions o;
-    o.endpoint = Endpoint();
-    o.path_style = true;
-    o.part_size = 5 << 20;
-    o.multipart_threshold = 6 << 20;
-    o.concurrency = 4;
+    std::optional<std::string> endpoint = testing::EndpointFor(testing::Server::kRgw);
+    if (!endpoint) GTEST_SKIP() << "CH_S3_ENDPOINT is unset";
+    S3StoreOptions o = testing::OptionsFor(testing::Server::kRgw, *endpoint);
     o.max_attempts = 3;
-    auto creds = std::make_shared<StaticCredentialsProvider>(Credentials{
-        "CLIMAHEALTHACCESSKEY", "climahealthSecretKey0123456789abcdefABCD", "", std::nullopt});
-    auto store = S3Store::Make(o, creds);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    store_ = testing::MakeStore(testing::Server::kRgw, o);
+    ASSERT_NE(store_, nullptr);
     Result<bool> up = store_->BucketExists(kBucket);
-    if (!up.ok() || !*up)
-      GTEST_SKIP() << "no Ceph RGW at " << Endpoint() << ": " << up.status().ToString();
-    prefix_ = "t" + std::to_string(std::random_device{}()) + "/";
+    ASSERT_TRUE(up.ok() && *up) << "no bucket " << kBucket << " at " << *endpoint << ": "
+                                << up.status().ToString();
+    prefix_ = testing::UniqueBucketName("t") + "/";
+  }
+  void TearDown() override {
+    if (store_ == nullptr) return;
+    std::vector<std::string> keys;
+    ASSERT_TRUE(ForEachObject(*store_, kBucket, prefix_, [&](const ObjectInfo& i) {
+                  keys.push_back(i.key);
+                  return Status::Ok();
+                }).ok());
+    if (!keys.empty()) {
+      EXPECT_TRUE(store_->DeleteMany(kBucket, keys).ok());
+    }
   }
   ObjectRef Ref(const std::string& key) { return ObjectRef{kBucket, prefix_ + key, ""}; }
 
