@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codecs/json.h"
@@ -88,6 +89,11 @@ class DataService {
   const BucketNames& buckets() const { return buckets_; }
 
  private:
+  // The manifest's output `name` ("climate", "features") read with `schema`,
+  // only the requested location's byte range when one is named.
+  Result<Table> LoadOutputTable(std::string_view name, const Schema& schema,
+                                const RowFilter& filter);
+
   ObjectStore& store_;
   BucketNames buckets_;
 };

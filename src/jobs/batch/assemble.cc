@@ -1,0 +1,201 @@
+// Concatenation of parts into the final objects, the report and the manifest.
+#include "jobs/batch/assemble.h"
+
+#include <algorithm>
+
+#include "codecs/json_codec.h"
+#include "services/data/processed_layout.h"
+#include "table/date.h"
+
+namespace ch::batch {
+namespace {
+
+// Yields the header and then every part's body in order, fetching stored
+// parts one at a time, so memory stays at one part.
+class ConcatSource : public ByteSource {
+ public:
+  ConcatSource(ObjectStore& store, std::string bucket, std::string header,
+               std::vector<const Part*> parts)
+      : store_(store),
+        bucket_(std::move(bucket)),
+        current_(std::move(header)),
+        parts_(std::move(parts)) {
+    size_ = current_.size();
+    for (const Part* p : parts_) size_ += p->size;
+  }
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (pos_ == current_.size()) {
+      if (next_ == parts_.size()) return size_t{0};
+      const Part* p = parts_[next_++];
+      if (p->key.empty()) {
+        current_ = p->body;
+      } else {
+        ASSIGN_OR_RETURN(current_, store_.Get({bucket_, p->key, ""}));
+      }
+      if (current_.size() != p->size) {
+        return Status::Corruption("batch part " + p->key + " has " +
+                                  std::to_string(current_.size()) + " bytes, expected " +
+                                  std::to_string(p->size));
+      }
+      pos_ = 0;
+    }
+    const size_t k = std::min(n, current_.size() - pos_);
+    std::copy_n(current_.data() + pos_, k, buf);
+    pos_ += k;
+    return k;
+  }
+  std::optional<uint64_t> Size() const override { return size_; }
+
+ private:
+  ObjectStore& store_;
+  std::string bucket_;
+  std::string current_;
+  size_t pos_ = 0;
+  std::vector<const Part*> parts_;
+  size_t next_ = 0;
+  uint64_t size_ = 0;
+};
+
+Json InfoJson(const ObjectInfo& info) {
+  return {{"key", info.key}, {"etag", info.etag}, {"size", info.size}};
+}
+
+// Writes one per-location output and returns its manifest entry.
+Result<Json> WriteOutput(ObjectStore& store, const std::string& bucket, int output, int32_t date,
+                         const std::vector<ShardResult>& shards) {
+  const std::string header = OutputHeader(output);
+  std::vector<const Part*> parts;
+  Json ranges = Json::object();
+  uint64_t offset = header.size();
+  int64_t rows = 0;
+  for (const ShardResult& s : shards) {
+    for (const Part& p : s.parts[output]) {
+      parts.push_back(&p);
+      for (const auto& [code, r] : p.ranges) ranges[code] = {offset + r.first, r.second};
+      offset += p.size;
+      rows += p.rows;
+    }
+  }
+  const std::string name(OutputName(output));
+  const std::string key = services::ProcessedCsvKey(name, date);
+  ConcatSource source(store, bucket, header, std::move(parts));
+  PutOptions put;
+  put.content_type = "text/csv";
+  ASSIGN_OR_RETURN(ObjectInfo info, store.PutStream({bucket, key, ""}, source, put));
+  Json entry = InfoJson(info);
+  entry["rows"] = rows;
+  entry["header_bytes"] = header.size();
+  entry["ranges"] = std::move(ranges);
+  return entry;
+}
+
+void CountRules(const std::vector<Issue>& issues, BatchSummary* summary) {
+  for (const Issue& i : issues) ++summary->rule_counts[i.file][static_cast<int>(i.rule)];
+}
+
+Json ReportFiles(const BatchSummary& s) {
+  Json files = Json::object();
+  for (int f = 0; f < kFileCount; ++f) {
+    Json rules = Json::object();
+    for (int r = 0; r < kRuleCount; ++r) {
+      rules[std::string(RuleName(static_cast<Rule>(r)))] = s.rule_counts[f][r];
+    }
+    files[std::string(FileKey(f))] = {{"rows_in", s.rows_in[f]},
+                                      {"rows_kept", s.rows_kept[f]},
+                                      {"rows_rejected", s.Rejected(f)},
+                                      {"rows_interpolated", s.rows_interpolated[f]},
+                                      {"rows_out", s.rows_kept[f] + s.rows_interpolated[f]},
+                                      {"rules", std::move(rules)}};
+  }
+  return files;
+}
+
+Result<ObjectInfo> PutJson(ObjectStore& store, const ObjectRef& ref, const Json& doc) {
+  ASSIGN_OR_RETURN(std::string text, FormatJson(doc, 1));
+  PutOptions put;
+  put.content_type = "application/json";
+  return store.Put(ref, text, put);
+}
+
+void Announce(const BatchOptions& options, const std::string& key) {
+  if (options.progress) options.progress("write", key);
+}
+
+}  // namespace
+
+Json RunInputs::ToJson() const {
+  Json list = Json::array();
+  for (const ObjectInfo& i : info) list.push_back(InfoJson(i));
+  return list;
+}
+
+Status Assemble(ObjectStore& store, const BucketNames& buckets,
+                const std::vector<ShardResult>& shards, const LocationsResult& locations,
+                const RunInputs& inputs, const BatchOptions& options, BatchSummary* summary) {
+  int32_t date = INT32_MIN;
+  std::vector<Issue> issues = locations.issues;
+  summary->rows_in[kLocationsFile] = locations.rows_in;
+  summary->rows_kept[kLocationsFile] = locations.rows_out;
+  for (const ShardResult& s : shards) {
+    date = std::max(date, s.max_date);
+    for (int f = 0; f < kFileCount; ++f) {
+      summary->rows_in[f] += s.rows_in[f];
+      summary->rows_kept[f] += s.rows_kept[f];
+      summary->rows_interpolated[f] += s.rows_interpolated[f];
+    }
+    issues.insert(issues.end(), s.issues.begin(), s.issues.end());
+  }
+  if (date == INT32_MIN) {
+    return Status::InvalidArgument(
+        "batch: the raw daily files hold no valid row of a known "
+        "location; nothing written");
+  }
+  std::sort(issues.begin(), issues.end());
+  CountRules(issues, summary);
+  summary->data_date = FormatIsoDate(date);
+  const std::string& bucket = buckets.processed;
+  Json outputs = Json::object();
+  for (int o = 0; o < kOutputCount; ++o) {
+    Announce(options, services::ProcessedCsvKey(OutputName(o), date));
+    ASSIGN_OR_RETURN(outputs[std::string(OutputName(o))],
+                     WriteOutput(store, bucket, o, date, shards));
+    summary->written.push_back(outputs[std::string(OutputName(o))]["key"]);
+  }
+  const std::string loc_key = services::ProcessedCsvKey("locations", date);
+  ASSIGN_OR_RETURN(ObjectInfo loc_info, store.Put({bucket, loc_key, ""}, locations.csv,
+                                                  PutOptions{.content_type = "text/csv"}));
+  outputs["locations"] = InfoJson(loc_info);
+  outputs["locations"]["rows"] = locations.rows_out;
+  summary->written.push_back(loc_key);
+
+  Json issue_list = Json::array();
+  for (const Issue& i : issues) issue_list.push_back(IssueToJson(i));
+  const Json files = ReportFiles(*summary);
+  const Json report = {
+      {"data_date", summary->data_date},      {"code_version", std::string(kCodeVersion)},
+      {"fingerprint", inputs.fingerprint},    {"inputs", inputs.ToJson()},
+      {"max_gap_days", options.max_gap_days}, {"files", files},
+      {"issues", std::move(issue_list)}};
+  const std::string report_key = services::ValidationKey(date);
+  Announce(options, report_key);
+  ASSIGN_OR_RETURN(ObjectInfo report_info, PutJson(store, {bucket, report_key, ""}, report));
+  outputs["validation"] = InfoJson(report_info);
+  summary->written.push_back(report_key);
+
+  const Json manifest = {{"format_version", services::kManifestFormatVersion},
+                         {"code_version", std::string(kCodeVersion)},
+                         {"fingerprint", inputs.fingerprint},
+                         {"data_date", summary->data_date},
+                         {"inputs", inputs.ToJson()},
+                         {"options", {{"max_gap_days", options.max_gap_days}}},
+                         {"outputs", std::move(outputs)},
+                         {"files", files}};
+  const std::string manifest_key(services::kProcessedManifestKey);
+  Announce(options, manifest_key);
+  RETURN_IF_ERROR(PutJson(store, {bucket, manifest_key, ""}, manifest).status());
+  summary->written.push_back(manifest_key);
+  return Status::Ok();
+}
+
+}  // namespace ch::batch
