@@ -58,6 +58,20 @@ KeySpec Int(std::string_view name, int64_t lo, int64_t hi,
           }};
 }
 
+KeySpec StringList(std::string_view name, std::function<void(Config&, std::vector<std::string>)> set) {
+  return {name, [name, set](const toml::node& n, Config& c) {
+            const toml::array* array = n.as_array();
+            if (array == nullptr) return TypeError(name, "an array of strings");
+            std::vector<std::string> values;
+            for (const toml::node& item : *array) {
+              if (!item.is_string()) return TypeError(name, "an array of strings");
+              values.push_back(*item.value<std::string>());
+            }
+            set(c, std::move(values));
+            return Status::Ok();
+          }};
+}
+
 Result<StoreBackend> ParseBackend(std::string_view text, std::string_view where) {
   if (text == "local") return StoreBackend::kLocal;
   if (text == "s3") return StoreBackend::kS3;
@@ -99,6 +113,22 @@ const std::map<std::string, std::vector<KeySpec>>& Schema() {
            String("processed", [](Config& c, std::string v) { c.buckets.processed = v; }),
            String("models", [](Config& c, std::string v) { c.buckets.models = v; }),
        }},
+      {"alerts", {}},  // kept raw for the alert rules (KeepSettings)
+      {"api",
+       {
+           StringList("api_key_sha256",
+                      [](Config& c, std::vector<std::string> v) { c.api.api_key_sha256 = v; }),
+           StringList("cors_origins",
+                      [](Config& c, std::vector<std::string> v) { c.api.cors_origins = v; }),
+           Int("max_body_bytes", 1024, 1ll << 30,
+               [](Config& c, int64_t v) { c.api.max_body_bytes = uint64_t(v); }),
+           Int("request_timeout_seconds", 1, 3600,
+               [](Config& c, int64_t v) { c.api.request_timeout_seconds = int(v); }),
+           Int("cache_ttl_ms", 0, 3600000,
+               [](Config& c, int64_t v) { c.api.cache_ttl_ms = int(v); }),
+           Int("worker_threads", 1, 256,
+               [](Config& c, int64_t v) { c.api.worker_threads = int(v); }),
+       }},
   };
   return *schema;
 }
@@ -116,6 +146,29 @@ Status ApplyTable(const std::filesystem::path& file, std::string_view table_name
     }
     Status st = spec->apply(node, config);
     if (!st.ok()) return st.WithContext(Where(file, node.source()) + ": " + full);
+  }
+  return Status::Ok();
+}
+
+// Keys of a table another module checks: numbers and strings only, a later file
+// replacing an earlier one's value of the same key.
+Status KeepSettings(const std::filesystem::path& file, std::string_view table_name,
+                    const toml::table& table, std::vector<ConfigSetting>& out) {
+  for (const auto& [key, node] : table) {
+    ConfigSetting setting;
+    setting.key = std::string(key.str());
+    setting.where = Where(file, node.source()) + ": " + std::string(table_name) + "." + setting.key;
+    if (node.is_integer()) {
+      setting.value = static_cast<double>(*node.value<int64_t>());
+    } else if (node.is_floating_point()) {
+      setting.value = *node.value<double>();
+    } else if (node.is_string()) {
+      setting.value = *node.value<std::string>();
+    } else {
+      return Status::InvalidArgument(setting.where + ": must be a number or a string");
+    }
+    std::erase_if(out, [&](const ConfigSetting& s) { return s.key == setting.key; });
+    out.push_back(std::move(setting));
   }
   return Status::Ok();
 }
@@ -138,6 +191,10 @@ Status ApplyFile(const std::filesystem::path& file, Config& config) {
       return Status::InvalidArgument(Where(file, name.source()) + ": unknown " +
                                      (node.is_table() ? "table '[" : "key '") +
                                      std::string(name.str()) + (node.is_table() ? "]'" : "'"));
+    }
+    if (name.str() == "alerts") {
+      RETURN_IF_ERROR(KeepSettings(file, name.str(), *node.as_table(), config.alerts));
+      continue;
     }
     RETURN_IF_ERROR(ApplyTable(file, name.str(), *node.as_table(), it->second, config));
   }

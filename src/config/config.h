@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "core/status.h"
 
@@ -36,9 +38,34 @@ struct BucketNames {
   std::string models;
 };
 
+// The HTTP API server (`climahealth serve`), TOML table [api].
+struct ApiConfig {
+  // Lower-case SHA-256 hex of each accepted X-API-Key (never the keys
+  // themselves): `printf %s "$KEY" | sha256sum`. Empty: jobs cannot be POSTed.
+  std::vector<std::string> api_key_sha256;
+  std::vector<std::string> cors_origins;  // browser origins allowed; empty: CORS off; "*": any
+  uint64_t max_body_bytes = 1 << 20;      // larger request bodies get 413
+  int request_timeout_seconds = 30;       // slower answers become 503
+  int cache_ttl_ms = 1000;                // cached answers and objects are revalidated after this
+  int worker_threads = 16;                // request handlers running at once
+};
+
+// One `key = value` of a table whose keys belong to another module (e.g.
+// [alerts] → the alert rules), kept with where it was written so that module's
+// errors name the file, line and column.
+struct ConfigSetting {
+  std::string key;                          // "outbreak_k"
+  std::variant<double, std::string> value;  // TOML integers and floats become double
+  std::string where;                        // "FILE:LINE:COLUMN: alerts.outbreak_k"
+};
+
 struct Config {
   StorageConfig storage;
   BucketNames buckets;
+  ApiConfig api;
+  // [alerts]: thresholds of the alert rules, applied and checked by the alerts
+  // job (ApplyAlertSettings); every key is an AlertOptions field.
+  std::vector<ConfigSetting> alerts;
   std::filesystem::path source;  // the TOML file read, empty if none
 
   // "raw" / "processed" / "models" → the real bucket; NotFound otherwise.

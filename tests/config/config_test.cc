@@ -168,5 +168,62 @@ TEST_F(ConfigTest, RegionPrefersAwsRegionOverDefaultRegion) {
   EXPECT_EQ(config->storage.region, "ap-south-1");
 }
 
+TEST_F(ConfigTest, ApiTableReadsKeyHashesOriginsAndLimits) {
+  auto file = WriteToml(
+      "[api]\napi_key_sha256 = [\"" + std::string(64, 'a') +
+      "\"]\ncors_origins = [\"http://localhost:5173\"]\nmax_body_bytes = 4096\n"
+      "request_timeout_seconds = 5\ncache_ttl_ms = 250\nworker_threads = 4\n");
+  ConfigOverrides flags;
+  flags.config_file = file;
+  Result<Config> config = LoadConfig({}, flags);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->api.api_key_sha256, std::vector<std::string>{std::string(64, 'a')});
+  EXPECT_EQ(config->api.cors_origins, std::vector<std::string>{"http://localhost:5173"});
+  EXPECT_EQ(config->api.max_body_bytes, 4096u);
+  EXPECT_EQ(config->api.request_timeout_seconds, 5);
+  EXPECT_EQ(config->api.cache_ttl_ms, 250);
+  EXPECT_EQ(config->api.worker_threads, 4);
+}
+
+TEST_F(ConfigTest, ApiDefaultsKeepCorsOffAndNoKeys) {
+  Result<Config> config = LoadConfig({}, {});
+  ASSERT_TRUE(config.ok());
+  EXPECT_TRUE(config->api.api_key_sha256.empty());
+  EXPECT_TRUE(config->api.cors_origins.empty());
+  EXPECT_EQ(config->api.max_body_bytes, 1u << 20);
+}
+
+TEST_F(ConfigTest, ApiUnknownKeyAndWrongTypeAreErrors) {
+  ConfigOverrides flags;
+  flags.config_file = WriteToml("[api]\napi_key = \"plain\"\n");
+  Result<Config> unknown = LoadConfig({}, flags);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown key 'api.api_key'"), std::string::npos)
+      << unknown.status().message();
+  flags.config_file = WriteToml("[api]\ncors_origins = \"http://x\"\n");
+  Result<Config> wrong = LoadConfig({}, flags);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("array of strings"), std::string::npos)
+      << wrong.status().message();
+}
+
+TEST_F(ConfigTest, AlertsTableIsKeptWithWhereEachKeyWasWritten) {
+  ConfigOverrides flags;
+  flags.config_file = WriteToml("[alerts]\noutbreak_k = 3\nrisk_min_level = \"severe\"\n");
+  Result<Config> config = LoadConfig({}, flags);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->alerts.size(), 2u);
+  EXPECT_EQ(config->alerts[0].key, "outbreak_k");
+  EXPECT_EQ(std::get<double>(config->alerts[0].value), 3.0);
+  EXPECT_NE(config->alerts[0].where.find(":2:"), std::string::npos) << config->alerts[0].where;
+  EXPECT_NE(config->alerts[0].where.find("alerts.outbreak_k"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(config->alerts[1].value), "severe");
+  flags.config_file = WriteToml("[alerts]\nquiet_days = [1]\n");
+  Result<Config> bad = LoadConfig({}, flags);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("alerts.quiet_days"), std::string::npos)
+      << bad.status().message();
+}
+
 }  // namespace
 }  // namespace ch
