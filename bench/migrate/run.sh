@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Migrate benchmark: climahealth migrate vs `aws s3 sync` (Debian awscli) vs
+# `rclone copy` (Debian rclone), uploading the same tree to the same S3 server
+# with the same concurrency, then the no-change re-run of each.
+# Usage: bench/migrate/run.sh ENDPOINT [SMALL_FILES] [BIG_FILES] [BIG_MIB] [JOBS]
+#   defaults: 10000 small files of 1-64 KiB, 4 big files of 512 MiB, 8 jobs.
+#   e.g. bench/migrate/run.sh http://127.0.0.1:7480 2000 2 128 (a smaller run)
+# Needs the climahealth binary (CLIMAHEALTH_BIN, default build-release/src/cli/climahealth)
+# and credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (the RGW defaults below).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ENDPOINT=${1:?usage: run.sh ENDPOINT [SMALL_FILES] [BIG_FILES] [BIG_MIB] [JOBS]}
+SMALL=${2:-10000}
+BIG=${3:-4}
+BIG_MIB=${4:-512}
+JOBS=${5:-8}
+BIN=${CLIMAHEALTH_BIN:-build-release/src/cli/climahealth}
+WORK=${BENCH_DIR:-$PWD/build-release/bench-migrate}
+BUCKET=${BENCH_BUCKET:-climahealth-raw}
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-CLIMAHEALTHACCESSKEY}
+export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-climahealthSecretKey0123456789abcdefABCD}
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+SRC=$WORK/src
+RUN=$(date +%s)
+
+mkdir -p "$WORK"
+if [[ ! -f $WORK/.tree-$SMALL-$BIG-$BIG_MIB ]]; then
+  rm -rf "$SRC" && mkdir -p "$SRC/data/raw"
+  /usr/bin/python3 - "$SRC/data/raw" "$SMALL" "$BIG" "$BIG_MIB" <<'PY'
+import os, random, sys
+root, small, big, big_mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rng = random.Random(7)
+for i in range(small):
+    d = os.path.join(root, "small", "d%03d" % (i % 100))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%05d.csv" % i), "wb") as f:
+        f.write(rng.randbytes(rng.randint(1024, 64 * 1024)))
+chunk = rng.randbytes(1 << 20)
+for i in range(big):
+    with open(os.path.join(root, "big%d.bin" % i), "wb") as f:
+        for j in range(big_mib):
+            f.write(bytes([i, j % 256]) + chunk[2:])
+PY
+  touch "$WORK/.tree-$SMALL-$BIG-$BIG_MIB"
+fi
+BYTES=$(du -sb "$SRC/data/raw" | cut -f1)
+echo "tree: $SMALL small files (1-64 KiB) + $BIG x $BIG_MIB MiB = $((BYTES / 1048576)) MiB; $JOBS jobs; $(nproc) cores; $ENDPOINT"
+
+cat >"$WORK/climahealth.toml" <<TOML
+[storage]
+backend = "s3"
+endpoint = "$ENDPOINT"
+path_style = true
+concurrency = $JOBS
+TOML
+cat >"$WORK/aws-config" <<CFG
+[default]
+region = us-east-1
+s3 =
+  max_concurrent_requests = $JOBS
+  addressing_style = path
+CFG
+export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph
+export RCLONE_CONFIG_BENCH_ENDPOINT=$ENDPOINT RCLONE_CONFIG_BENCH_ENV_AUTH=true
+export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG=/dev/null
+
+# timed NAME COMMAND...: prints "NAME wall user+sys" and records them.
+declare -A WALL CPU
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >"$WORK/$name.log" 2>&1 ||
+    { echo "$name failed:"; tail -5 "$WORK/$name.log"; exit 1; }
+  read -r wall user sys <"$WORK/time"
+  WALL[$name]=$wall
+  CPU[$name]=$(/usr/bin/python3 -c "print(round($user + $sys, 2))")
+  printf "  %-22s wall %8.2f s   client CPU %8.2f s\n" "$name" "$wall" "${CPU[$name]}"
+}
+
+for pass in first rerun; do
+  echo "== $pass"
+  timed "climahealth-$pass" env CLIMAHEALTH_CONFIG="$WORK/climahealth.toml" "$BIN" migrate "$SRC" \
+    --map "data/raw/=$BUCKET/bench-$RUN/ch/" -j "$JOBS" --no-progress
+  timed "aws-$pass" env AWS_CONFIG_FILE="$WORK/aws-config" /usr/bin/aws --endpoint-url "$ENDPOINT" \
+    s3 sync --only-show-errors "$SRC/data/raw" "s3://$BUCKET/bench-$RUN/aws/"
+  timed "rclone-$pass" rclone copy "$SRC/data/raw" "bench:$BUCKET/bench-$RUN/rclone/" \
+    --transfers "$JOBS" --checkers "$JOBS" --s3-upload-concurrency 4
+done
+
+ratio() { /usr/bin/python3 -c "a,b=$1,$2; print('%.2fx' % (b/a if a>0 else float('inf')))"; }
+echo "== ratios (peer / climahealth; > 1 means climahealth is better)"
+for pass in first rerun; do
+  for peer in aws rclone; do
+    printf "  %-6s %-7s wall %s   CPU %s\n" "$pass" "$peer" \
+      "$(ratio "${WALL[climahealth-$pass]}" "${WALL[$peer-$pass]}")" \
+      "$(ratio "${CPU[climahealth-$pass]}" "${CPU[$peer-$pass]}")"
+  done
+done
+if [[ ${BENCH_KEEP:-0} != 1 ]]; then
+  /usr/bin/aws --endpoint-url "$ENDPOINT" s3 rm --recursive --only-show-errors \
+    "s3://$BUCKET/bench-$RUN/" || true
+fi

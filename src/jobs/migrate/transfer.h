@@ -1,0 +1,70 @@
+// One object's work: compare it with its destination, copy it, verify the copy.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "jobs/migrate/cursors.h"
+#include "jobs/migrate/digest.h"
+#include "jobs/migrate/migrate.h"
+
+namespace ch::migrate {
+
+// Shares a bandwidth budget among threads: Acquire(n) sleeps until n more
+// bytes fit in the rate. A rate of 0 never sleeps.
+class Throttle {
+ public:
+  explicit Throttle(uint64_t bytes_per_second) : rate_(bytes_per_second) {}
+  void Acquire(uint64_t bytes);
+
+ private:
+  uint64_t rate_;
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point next_{};
+};
+
+// A source entry with the destination entry of the same key, if any.
+struct Task {
+  const Mapping* mapping = nullptr;
+  Entry source;
+  std::optional<Entry> destination;
+};
+
+struct Outcome {
+  enum Kind { kCopied, kSkipped, kFailed } kind = kSkipped;
+  std::string reason;  // for kFailed
+};
+
+// Thread-safe: Process may run on many threads at once.
+class Transferer {
+ public:
+  Transferer(const Source& source, ObjectStore& destination, const MigrateOptions& options,
+             Throttle& throttle)
+      : source_(source), dest_(destination), options_(options), throttle_(throttle) {}
+
+  // Decides, and in copy mode does, what `task` needs.
+  Outcome Process(const Task& task);
+
+  // Names for reports: the source path or bucket/key, and the destination bucket/key.
+  std::string SourceName(const Task& task) const;
+  ObjectRef DestRef(const Task& task) const;
+
+ private:
+  Result<Verdict> Compare(const Task& task);
+  Result<Digest> SourceDigest(const Task& task);
+  Status CopyOnce(const Task& task);
+  Status UploadFile(const std::string& path, const ObjectRef& to, uint64_t size);
+  Status CopyFromStore(const Task& task, const ObjectRef& from, const ObjectRef& to);
+  Status VerifyCopy(const ObjectInfo& written, const Digest& digest, const ObjectRef& to);
+  std::string SourcePath(const Task& task) const;
+  void AddProgress(uint64_t bytes);
+
+  const Source& source_;
+  ObjectStore& dest_;
+  const MigrateOptions& options_;
+  Throttle& throttle_;
+};
+
+}  // namespace ch::migrate
