@@ -12,8 +12,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy python3 python3-pandas python3-boto3 python3-botocore awscli
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime
-  libxgboost-dev python3-xgboost libcpp-httplib-dev
-  wrk rclone chromium python3-fastapi python3-uvicorn
+  libxgboost-dev python3-xgboost libboost-dev libcpp-httplib-dev
+  wrk rclone chromium python3-yaml python3-fastapi python3-uvicorn
 )
 
 SUDO=""
@@ -28,7 +28,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Node.js is only for the S3 test server (s3rver) and the benchmark peers.
+# Node.js is for the dashboard, the S3 test server (s3rver) and the benchmark
+# peers. A machine that already has Node.js with its own npm keeps it (Debian's
+# npm package conflicts with such builds), so install only when npm is absent.
 if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq nodejs npm >/dev/null
 fi

@@ -25,21 +25,68 @@ void AddGlobalFlags(CLI::App& app, ch::ConfigOverrides& o) {
   app.add_option("--concurrency", o.concurrency, "parallel requests per transfer");
 }
 
+void AddObservabilityFlags(CLI::App& app, ch::cli::ObservabilityFlags& o) {
+  app.add_option("--log-format", o.log_format,
+                 "log lines on stderr: human, or json (one object per line: time, level,\n"
+                 "command, request_id, msg, fields)")
+      ->check(CLI::IsMember({"human", "json"}))
+      ->envname("CLIMAHEALTH_LOG_FORMAT")
+      ->capture_default_str();
+  app.add_option("--log-level", o.log_level, "least severe log level shown")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->envname("CLIMAHEALTH_LOG_LEVEL")
+      ->capture_default_str();
+  app.add_option("--metrics-file", o.metrics_file,
+                 "write the command's Prometheus metrics to this file at exit (atomically; for\n"
+                 "node_exporter's textfile collector)")
+      ->envname("CLIMAHEALTH_METRICS_FILE");
+}
+
+// "store cp" for `climahealth --x store cp a b`: the chain of selected subcommands.
+std::string SelectedCommand(const CLI::App& app) {
+  std::string name;
+  const CLI::App* current = &app;
+  while (!current->get_subcommands().empty()) {
+    current = current->get_subcommands().front();
+    name += (name.empty() ? "" : " ") + current->get_name();
+  }
+  return name;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  char lambda_verb[] = "lambda";
+  char* lambda_argv[] = {argv[0], lambda_verb, nullptr};
+  if (ch::cli::ShouldRunLambda(argc, argv)) {
+    argc = 2;
+    argv = lambda_argv;
+  }
   CLI::App app{"climahealth: climate-health early warning on object storage.", "climahealth"};
   app.set_version_flag("--version", "climahealth 0.1.0");
   app.footer(kExitCodes);
   app.require_subcommand(1);
   ch::cli::CommandContext ctx;
   AddGlobalFlags(app, ctx.overrides());
+  AddObservabilityFlags(app, ctx.observability());
+  app.parse_complete_callback([&app, &ctx] {
+    const ch::Status started = ctx.StartCommand(SelectedCommand(app));
+    if (!started.ok()) throw CLI::ValidationError(started.message());
+  });
   ch::cli::AddStoreCommand(app, ctx);
   ch::cli::AddGenerateCommand(app, ctx);
+  ch::cli::AddMigrateCommand(app, ctx);
+  ch::cli::AddBucketsCommand(app, ctx);
+  ch::cli::AddBatchCommand(app, ctx);
+  ch::cli::AddServeCommand(app, ctx);
+  ch::cli::AddTrainCommand(app, ctx);
+  ch::cli::AddModelsCommand(app, ctx);
+  ch::cli::AddPredictCommands(app, ctx);
+  ch::cli::AddLambdaCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return ctx.exit_code;
+  return ctx.FinishCommand(ctx.exit_code);
 }

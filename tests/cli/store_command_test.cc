@@ -1,6 +1,5 @@
 // Runs the real climahealth binary against a local store in a temp directory.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -9,34 +8,15 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+using RunResult = ch::testing::CliResult;
+const auto& ReadFile = ch::testing::ReadWholeFile;
+const auto& Quote = ch::testing::ShellQuote;
 
 class StoreCommandTest : public ::testing::Test {
  protected:
@@ -51,20 +31,7 @@ class StoreCommandTest : public ::testing::Test {
 
   // Runs `climahealth ARGS` with the store rooted in the test directory.
   RunResult Run(const std::string& args, const std::string& stdin_file = "") {
-    fs::path out = dir_ / "stdout.txt";
-    fs::path err = dir_ / "stderr.txt";
-    std::string cmd =
-        "env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3 -u CLIMAHEALTH_CONFIG "
-        "CLIMAHEALTH_STORE=local CLIMAHEALTH_STORAGE_ROOT=" +
-        Quote((dir_ / "store").string()) + " " + CH_CLI_BINARY + " " + args + " >" +
-        Quote(out.string()) + " 2>" + Quote(err.string());
-    if (!stdin_file.empty()) cmd += " <" + Quote(stdin_file);
-    int status = std::system(cmd.c_str());
-    RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
+    return ch::testing::RunCli(dir_, args, stdin_file);
   }
 
   fs::path WriteLocal(const std::string& name, const std::string& content) {
