@@ -2,61 +2,8 @@
 // its lifecycle rules to and from the store interface's.
 #include "ops/bucket_policy.h"
 
-#include <concepts>
-
 namespace ch::ops {
 namespace {
-
-// The store interface may or may not be able to express these two lifecycle
-// actions (they came after the first LifecycleRule); detect the fields so the
-// policy applies them wherever the interface has them, and reports them as
-// unsupported otherwise rather than failing to build.
-template <typename R>
-concept HasNoncurrentDays = requires(R r) {
-  { r.noncurrent_expiration_days } -> std::convertible_to<int>;
-};
-template <typename R>
-concept HasAbortMultipartDays = requires(R r) {
-  { r.abort_incomplete_multipart_days } -> std::convertible_to<int>;
-};
-
-template <typename R>
-bool SetNoncurrentDays(R& rule, int days) {
-  if constexpr (HasNoncurrentDays<R>) {
-    rule.noncurrent_expiration_days = days;
-    return true;
-  } else {
-    return days == 0;
-  }
-}
-
-template <typename R>
-int NoncurrentDays(const R& rule) {
-  if constexpr (HasNoncurrentDays<R>) {
-    return rule.noncurrent_expiration_days;
-  } else {
-    return 0;
-  }
-}
-
-template <typename R>
-bool SetAbortDays(R& rule, int days) {
-  if constexpr (HasAbortMultipartDays<R>) {
-    rule.abort_incomplete_multipart_days = days;
-    return true;
-  } else {
-    return days == 0;
-  }
-}
-
-template <typename R>
-int AbortDays(const R& rule) {
-  if constexpr (HasAbortMultipartDays<R>) {
-    return rule.abort_incomplete_multipart_days;
-  } else {
-    return 0;
-  }
-}
 
 Status CheckDays(std::string_view name, int days, int min) {
   if (days < min || days > 36500) {
@@ -153,16 +100,8 @@ Result<LifecycleRule> ToStoreRule(const PolicyRule& rule) {
   out.expiration_days = rule.expiration_days;
   out.transition_days = rule.transition_days;
   out.transition_storage_class = rule.transition_storage_class;
-  if (!SetNoncurrentDays(out, rule.noncurrent_expiration_days)) {
-    return Status::NotSupported("rule " + rule.id +
-                                ": noncurrent-version expiration cannot be expressed by this "
-                                "build's store interface (LifecycleRule)");
-  }
-  if (!SetAbortDays(out, rule.abort_multipart_days)) {
-    return Status::NotSupported("rule " + rule.id +
-                                ": aborting incomplete multipart uploads cannot be expressed by "
-                                "this build's store interface (LifecycleRule)");
-  }
+  out.noncurrent_expiration_days = rule.noncurrent_expiration_days;
+  out.abort_incomplete_multipart_days = rule.abort_multipart_days;
   return out;
 }
 
@@ -174,8 +113,8 @@ PolicyRule FromStoreRule(const LifecycleRule& rule) {
   out.expiration_days = rule.expiration_days;
   out.transition_days = rule.transition_days;
   out.transition_storage_class = rule.transition_storage_class;
-  out.noncurrent_expiration_days = NoncurrentDays(rule);
-  out.abort_multipart_days = AbortDays(rule);
+  out.noncurrent_expiration_days = rule.noncurrent_expiration_days;
+  out.abort_multipart_days = rule.abort_incomplete_multipart_days;
   return out;
 }
 

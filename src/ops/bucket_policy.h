@@ -81,8 +81,7 @@ std::vector<ExpectedBucket> ExpectedPolicy(const BucketNames& names,
 // The rule ids this policy owns start with this prefix; init replaces only them.
 inline constexpr char kRuleIdPrefix[] = "climahealth-";
 
-// Conversion between the policy's rules and the store interface's. ToStoreRule
-// is NotSupported when the interface cannot express a part of the rule.
+// Conversion between the policy's rules and the store interface's.
 Result<LifecycleRule> ToStoreRule(const PolicyRule& rule);
 PolicyRule FromStoreRule(const LifecycleRule& rule);
 

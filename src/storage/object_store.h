@@ -118,6 +118,12 @@ struct LifecycleRule {
   int expiration_days = 0;
   int transition_days = 0;
   std::string transition_storage_class;
+  // Versioned buckets: non-current versions are removed this many days after
+  // they stop being current (0: kept).
+  int noncurrent_expiration_days = 0;
+  // Multipart uploads still open this many days after they began are aborted
+  // and their parts freed (0: never).
+  int abort_incomplete_multipart_days = 0;
 };
 
 // A bucket's default server-side encryption.

@@ -70,12 +70,18 @@ Status S3Store::PutLifecycle(std::string_view bucket, const std::vector<Lifecycl
   std::string context = "put lifecycle of " + std::string(bucket);
   if (!options_.lifecycle) return Unsupported(context, "lifecycle configuration");
   for (const LifecycleRule& rule : rules) {
-    if (rule.expiration_days < 0 || rule.transition_days < 0 ||
-        (rule.transition_days > 0 && rule.transition_storage_class.empty()) ||
-        (rule.expiration_days == 0 && rule.transition_days == 0)) {
+    const bool negative = rule.expiration_days < 0 || rule.transition_days < 0 ||
+                          rule.noncurrent_expiration_days < 0 ||
+                          rule.abort_incomplete_multipart_days < 0;
+    const bool no_action = rule.expiration_days == 0 && rule.transition_days == 0 &&
+                           rule.noncurrent_expiration_days == 0 &&
+                           rule.abort_incomplete_multipart_days == 0;
+    if (negative || no_action ||
+        (rule.transition_days > 0 && rule.transition_storage_class.empty())) {
       return Status::InvalidArgument(context + ": rule '" + rule.id +
-                                     "' needs expiration days > 0 or transition days > 0 "
-                                     "with a storage class");
+                                     "' needs an action: expiration, transition (with a "
+                                     "storage class), noncurrent-version expiration or "
+                                     "abort of incomplete multipart uploads, in days > 0");
     }
   }
   // S3 rejects an empty LifecycleConfiguration: removing all rules is a DELETE.

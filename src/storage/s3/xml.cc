@@ -265,6 +265,16 @@ std::string BuildLifecycle(const std::vector<LifecycleRule>& rules) {
     if (r.expiration_days > 0) {
       out += "<Expiration><Days>" + std::to_string(r.expiration_days) + "</Days></Expiration>";
     }
+    if (r.noncurrent_expiration_days > 0) {
+      out += "<NoncurrentVersionExpiration><NoncurrentDays>" +
+             std::to_string(r.noncurrent_expiration_days) +
+             "</NoncurrentDays></NoncurrentVersionExpiration>";
+    }
+    if (r.abort_incomplete_multipart_days > 0) {
+      out += "<AbortIncompleteMultipartUpload><DaysAfterInitiation>" +
+             std::to_string(r.abort_incomplete_multipart_days) +
+             "</DaysAfterInitiation></AbortIncompleteMultipartUpload>";
+    }
     out += "</Rule>";
   }
   return out + "</LifecycleConfiguration>";
@@ -284,6 +294,10 @@ Result<std::vector<LifecycleRule>> ParseLifecycle(std::string_view body) {
     r.expiration_days = n.child("Expiration").child("Days").text().as_int();
     r.transition_days = n.child("Transition").child("Days").text().as_int();
     r.transition_storage_class = Text(n.child("Transition"), "StorageClass");
+    r.noncurrent_expiration_days =
+        n.child("NoncurrentVersionExpiration").child("NoncurrentDays").text().as_int();
+    r.abort_incomplete_multipart_days =
+        n.child("AbortIncompleteMultipartUpload").child("DaysAfterInitiation").text().as_int();
     rules.push_back(std::move(r));
   }
   return rules;

@@ -80,17 +80,21 @@ TEST_F(RgwFeatureTest, VersioningKeepsOldVersionsReadableByVersionId) {
 TEST_F(RgwFeatureTest, LifecycleRulesRoundTripAndCanBeRemoved) {
   EXPECT_TRUE(store_->GetLifecycle(bucket_).value().empty());
   std::vector<LifecycleRule> rules = {{"expire-tmp", "tmp/", true, 30, 0, ""},
-                                      {"archive-raw", "raw/", true, 365, 90, "GLACIER"}};
+                                      {"archive-raw", "raw/", true, 365, 90, "GLACIER"},
+                                      {"old-models", "models/", true, 0, 0, "", 30, 0},
+                                      {"uploads", "", true, 0, 0, "", 0, 7}};
   Status put = store_->PutLifecycle(bucket_, rules);
   ASSERT_TRUE(put.ok()) << put.ToString();
   std::vector<LifecycleRule> got = store_->GetLifecycle(bucket_).value();
-  ASSERT_EQ(got.size(), 2u);
+  ASSERT_EQ(got.size(), rules.size());
   // Servers may answer in another order (RGW sorts by ID).
   auto by_id = [](const LifecycleRule& a, const LifecycleRule& b) { return a.id < b.id; };
   std::sort(got.begin(), got.end(), by_id);
   std::sort(rules.begin(), rules.end(), by_id);
-  for (size_t i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < rules.size(); ++i) {
     EXPECT_EQ(got[i].id, rules[i].id);
+    EXPECT_EQ(got[i].noncurrent_expiration_days, rules[i].noncurrent_expiration_days);
+    EXPECT_EQ(got[i].abort_incomplete_multipart_days, rules[i].abort_incomplete_multipart_days);
     EXPECT_EQ(got[i].prefix, rules[i].prefix);
     EXPECT_EQ(got[i].expiration_days, rules[i].expiration_days);
     EXPECT_EQ(got[i].transition_days, rules[i].transition_days);
