@@ -136,9 +136,10 @@ class S3Store final : public ObjectStore {
   // ETag is no MD5 of the bytes: multipart, SSE-KMS).
   bool ChecksumMatches(const net::HttpResponse& resp, std::string_view body,
                        const std::string& etag) const;
-  // Fetches [from, total) as parallel ranges with If-Match `etag`, writing in order.
+  // Fetches [from, total) as parallel ranges with If-Match `etag`, writing in
+  // order; each part also feeds `md5` unless it is null (the ETag is no MD5).
   Status GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& options,
-                 const std::string& etag, uint64_t from, uint64_t total, Md5& md5);
+                 const std::string& etag, uint64_t from, uint64_t total, Md5* md5);
 
   S3StoreOptions options_;
   Endpoint endpoint_;

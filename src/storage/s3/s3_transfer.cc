@@ -278,13 +278,17 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
     r = Execute(call, context);
   }
   RETURN_IF_ERROR(r.status());
+  // Only a single-part, unencrypted object's ETag is the MD5 of its bytes;
+  // hashing a multipart download would cost CPU for nothing to compare with.
+  const bool check_md5 = internal::IsPlainMd5(info->etag) && options_.sse.empty();
   Md5 md5;
-  md5.Update(first);
+  if (check_md5) md5.Update(first);
   if (options.progress) options.progress(first.size());
   RETURN_IF_ERROR(sink.Write(first));
   if (total > first.size()) {
-    RETURN_IF_ERROR(GetRest(ref, sink, options, info->etag, first.size(), total, md5));
-    if (internal::IsPlainMd5(info->etag) && options_.sse.empty() && md5.FinishHex() != info->etag) {
+    RETURN_IF_ERROR(
+        GetRest(ref, sink, options, info->etag, first.size(), total, check_md5 ? &md5 : nullptr));
+    if (check_md5 && md5.FinishHex() != info->etag) {
       return Status::Corruption(context + ": downloaded bytes do not match the ETag " + info->etag);
     }
   }
@@ -376,11 +380,12 @@ Result<ObjectInfo> S3Store::GetRange(const ObjectRef& ref, ByteSink& sink,
 }
 
 Status S3Store::GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& options,
-                        const std::string& etag, uint64_t from, uint64_t total, Md5& md5) {
+                        const std::string& etag, uint64_t from, uint64_t total, Md5* md5) {
   std::string context = "get " + ref.ToString();
   auto fetch = [this, ref, etag, context, &options](uint64_t first,
                                                     uint64_t last) -> Result<std::string> {
     std::string data;
+    data.reserve(last - first + 1);
     Call call{"GET", ref.bucket, ref.key};
     if (!ref.version_id.empty()) call.query.emplace_back("versionId", ref.version_id);
     call.headers = {{"range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)},
@@ -416,7 +421,7 @@ Status S3Store::GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& 
       failure = part.status();
       continue;
     }
-    md5.Update(*part);
+    if (md5 != nullptr) md5->Update(*part);
     failure = sink.Write(*part);
   }
   return failure;
