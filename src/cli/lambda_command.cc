@@ -34,8 +34,8 @@ Status RunLambda(CommandContext& ctx, const LambdaArgs& args) {
   // a failure here is the function's init error.
   Result<const Config*> config = ctx.GetConfig();
   Result<ObjectStore*> store = config.ok() ? ctx.GetStore() : Result<ObjectStore*>(config.status());
-  Result<jobs::AlertOptions> alerts =
-      store.ok() ? jobs::AlertOptionsFromConfig(**config) : Result<jobs::AlertOptions>(store.status());
+  Result<jobs::AlertOptions> alerts = store.ok() ? jobs::AlertOptionsFromConfig(**config)
+                                                 : Result<jobs::AlertOptions>(store.status());
   if (!alerts.ok()) {
     Status reported = client->ReportInitError(alerts.status());
     if (!reported.ok()) return reported;

@@ -96,11 +96,11 @@ Status RunServe(CommandContext& ctx, const ServeArgs& args) {
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   auto models = std::make_shared<services::ModelService>(*store, config->buckets);
-  ASSIGN_OR_RETURN(std::unique_ptr<api::ApiServer> server,
-                   api::ApiServer::Start(
-                       std::move(options), *store, config->buckets, ctx.metrics(),
-                       [models] { return models->ListModels(); },
-                       Jobs(*store, config->buckets, alerts)));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<api::ApiServer> server,
+      api::ApiServer::Start(
+          std::move(options), *store, config->buckets, ctx.metrics(),
+          [models] { return models->ListModels(); }, Jobs(*store, config->buckets, alerts)));
   std::printf("climahealth serve: listening on %s (store %s, static files: %s)\n",
               server->url().c_str(), store->Describe().c_str(), static_dir.c_str());
   std::fflush(stdout);

@@ -58,7 +58,8 @@ KeySpec Int(std::string_view name, int64_t lo, int64_t hi,
           }};
 }
 
-KeySpec StringList(std::string_view name, std::function<void(Config&, std::vector<std::string>)> set) {
+KeySpec StringList(std::string_view name,
+                   std::function<void(Config&, std::vector<std::string>)> set) {
   return {name, [name, set](const toml::node& n, Config& c) {
             const toml::array* array = n.as_array();
             if (array == nullptr) return TypeError(name, "an array of strings");

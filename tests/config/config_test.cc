@@ -169,10 +169,9 @@ TEST_F(ConfigTest, RegionPrefersAwsRegionOverDefaultRegion) {
 }
 
 TEST_F(ConfigTest, ApiTableReadsKeyHashesOriginsAndLimits) {
-  auto file = WriteToml(
-      "[api]\napi_key_sha256 = [\"" + std::string(64, 'a') +
-      "\"]\ncors_origins = [\"http://localhost:5173\"]\nmax_body_bytes = 4096\n"
-      "request_timeout_seconds = 5\ncache_ttl_ms = 250\nworker_threads = 4\n");
+  auto file = WriteToml("[api]\napi_key_sha256 = [\"" + std::string(64, 'a') +
+                        "\"]\ncors_origins = [\"http://localhost:5173\"]\nmax_body_bytes = 4096\n"
+                        "request_timeout_seconds = 5\ncache_ttl_ms = 250\nworker_threads = 4\n");
   ConfigOverrides flags;
   flags.config_file = file;
   Result<Config> config = LoadConfig({}, flags);

@@ -144,7 +144,7 @@ TEST_F(BucketsCliTest, MetricsFileHoldsCommandAndStorageSeriesEvenWhenTheCommand
 
 TEST_F(BucketsCliTest, UnwritableMetricsFileFailsASuccessfulCommand) {
   CliRun run = Climahealth("--metrics-file '" + (dir_.path() / "no/such/dir/m.prom").string() +
-                        "' buckets init");
+                           "' buckets init");
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("metrics"), std::string::npos) << run.err;
 }

@@ -43,7 +43,8 @@ Status SwitchAll(services::ModelService& models, const std::vector<Switch>& swit
       const Switch& done = switches[j];
       Status undo = done.previous ? models.SetCurrent(done.name, *done.previous, done.version)
                                   : models.ClearCurrent(done.name, done.version);
-      if (!undo.ok()) undo_failures += "; could not move back " + done.name + ": " + undo.ToString();
+      if (!undo.ok())
+        undo_failures += "; could not move back " + done.name + ": " + undo.ToString();
     }
     return s.WithContext(
         "train: another trainer switched the models meanwhile; this run's "

@@ -269,9 +269,10 @@ TEST(AlertOptionsTest, DefaultsAreValidAndBadValuesNameTheKey) {
 TEST(AlertOptionsTest, ConfigurationSetsFieldsAndNamesBadKeysWithTheirLine) {
   Config config;
   config.source = "ch.toml";
-  config.alerts = {{"outbreak_k", 3.0, "ch.toml:2:14: alerts.outbreak_k"},
-                   {"quiet_days", 3.0, "ch.toml:3:14: alerts.quiet_days"},
-                   {"risk_min_level", std::string("severe"), "ch.toml:4:18: alerts.risk_min_level"}};
+  config.alerts = {
+      {"outbreak_k", 3.0, "ch.toml:2:14: alerts.outbreak_k"},
+      {"quiet_days", 3.0, "ch.toml:3:14: alerts.quiet_days"},
+      {"risk_min_level", std::string("severe"), "ch.toml:4:18: alerts.risk_min_level"}};
   auto o = AlertOptionsFromConfig(config);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->outbreak_k, 3.0);
