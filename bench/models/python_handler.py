@@ -73,7 +73,7 @@ def main():
             if p:
                 derived[i] = [p[k][b] if p[k][b] is not None else np.nan
                               for k in ("mean_daily", "p50", "p80", "p95")]
-        probs = booster.predict(xgb.DMatrix(np.hstack([x, derived])))
+        probs = booster.predict(xgb.DMatrix(np.hstack([x, derived]), feature_names=booster.feature_names))
         for code, pr in zip(today["location_code"], probs):
             out.append({"location_code": code, "disease": disease,
                         "risk_score": float(min(1.0, pr[2] + pr[3])),
