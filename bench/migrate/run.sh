@@ -20,6 +20,8 @@ BUCKET=${BENCH_BUCKET:-climahealth-raw}
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-CLIMAHEALTHACCESSKEY}
 export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-climahealthSecretKey0123456789abcdefABCD}
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+# rclone cannot combine AWS_CA_BUNDLE with its own transport; the server is plain http here.
+unset AWS_CA_BUNDLE AWS_PROFILE
 SRC=$WORK/src
 RUN=$(date +%s)
 
