@@ -51,14 +51,8 @@ class InteropTest : public ::testing::Test {
   }
   void TearDown() override {
     if (store_ == nullptr) return;
-    std::vector<std::string> keys;
-    ASSERT_TRUE(ForEachObject(*store_, kBucket, prefix_, [&](const ObjectInfo& i) {
-                  keys.push_back(i.key);
-                  return Status::Ok();
-                }).ok());
-    if (!keys.empty()) {
-      EXPECT_TRUE(store_->DeleteMany(kBucket, keys).ok());
-    }
+    Status removed = testing::RemoveObjectsUnder(*store_, kBucket, prefix_);
+    EXPECT_TRUE(removed.ok()) << removed.ToString();
   }
   std::string Aws(const std::string& args) {
     return RunCommand("/usr/bin/aws --endpoint-url " + endpoint_ + " " + args + " 2>&1");

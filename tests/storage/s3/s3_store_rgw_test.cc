@@ -29,14 +29,8 @@ class RgwStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     if (store_ == nullptr) return;
-    std::vector<std::string> keys;
-    ASSERT_TRUE(ForEachObject(*store_, kBucket, prefix_, [&](const ObjectInfo& i) {
-                  keys.push_back(i.key);
-                  return Status::Ok();
-                }).ok());
-    if (!keys.empty()) {
-      EXPECT_TRUE(store_->DeleteMany(kBucket, keys).ok());
-    }
+    Status removed = testing::RemoveObjectsUnder(*store_, kBucket, prefix_);
+    EXPECT_TRUE(removed.ok()) << removed.ToString();
   }
   ObjectRef Ref(const std::string& key) { return ObjectRef{kBucket, prefix_ + key, ""}; }
 

@@ -83,6 +83,22 @@ Status RemoveBucketAndContents(S3Store& store, const std::string& bucket) {
   return store.DeleteBucket(bucket);
 }
 
+Status RemoveObjectsUnder(S3Store& store, const std::string& bucket, const std::string& prefix) {
+  std::vector<std::string> keys;
+  RETURN_IF_ERROR(ForEachObject(store, bucket, prefix, [&](const ObjectInfo& info) {
+    keys.push_back(info.key);
+    return Status::Ok();
+  }));
+  if (keys.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<KeyError> failed, store.DeleteMany(bucket, keys));
+  if (!failed.empty()) {
+    return Status::IOError("remove " + bucket + "/" + prefix + ": " +
+                           std::to_string(failed.size()) + " keys not removed, first " +
+                           failed.front().key);
+  }
+  return Status::Ok();
+}
+
 std::string RandomBytes(size_t n, uint64_t seed) {
   std::string s(n, '\0');
   uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;

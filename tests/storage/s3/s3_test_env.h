@@ -32,6 +32,10 @@ std::string UniqueBucketName(const std::string& stem);
 // bucket. Errors are returned, not thrown, so callers can report them.
 Status RemoveBucketAndContents(S3Store& store, const std::string& bucket);
 
+// Removes every object under `prefix` of `bucket` (a test's own keys in a
+// shared bucket).
+Status RemoveObjectsUnder(S3Store& store, const std::string& bucket, const std::string& prefix);
+
 // Test bytes (xorshift), deterministic per seed.
 std::string RandomBytes(size_t n, uint64_t seed = 1);
 
