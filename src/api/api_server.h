@@ -47,9 +47,9 @@ struct ApiServerOptions {
   // Rendered answers of GET endpoints are reused for this long.
   std::chrono::milliseconds response_ttl{1000};
   size_t response_cache_entries = 4096;
-  // /api/files: objects larger than this are refused (413) when the store
-  // cannot presign (the answer is buffered, not streamed).
-  uint64_t max_file_bytes = 256ull << 20;
+  // /api/files on a store that cannot presign streams the object in pieces
+  // of this size (memory per download).
+  uint64_t file_piece_bytes = 1ull << 20;
   std::chrono::seconds presign_expiry{300};
   int retry_after_seconds = 5;  // on 503
   // One JSON line per request; default: stderr.

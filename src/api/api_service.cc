@@ -82,26 +82,6 @@ bool AcceptsGzip(const HttpRequest& request) {
          params.find("q=0.") != std::string_view::npos;
 }
 
-// If-None-Match holds `etag` (weak comparison) or "*".
-bool EtagMatches(const std::string& if_none_match, const std::string& etag) {
-  auto strip = [](std::string_view t) {
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-    if (t.substr(0, 2) == "W/") t.remove_prefix(2);
-    return t;
-  };
-  std::string_view list = if_none_match;
-  std::string_view want = strip(etag);
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view one = strip(list.substr(0, comma));
-    if (one == "*" || one == want) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 bool Compressible(const HeaderList& headers) {
   for (const auto& [name, value] : headers) {
     if (name == "Content-Type") {
@@ -263,7 +243,7 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, std::string* route
   *route_label = route->pattern;
   if (!route->cacheable) {
     HttpResponse response = (this->*(route->handler))(request, params);
-    if (response.status != 200 || route->method != "GET") return response;
+    if (response.status != 200 || route->method != "GET" || response.stream) return response;
     return Deliver(request, *Render(std::move(response)));
   }
   std::string key = request.path + '?';
@@ -382,7 +362,7 @@ void ApiService::Log(const HttpRequest& request, const HttpResponse& response,
                {"query", q == std::string::npos ? "" : request.target.substr(q + 1)},
                {"route", route},
                {"status", response.status},
-               {"bytes", response.body.size()},
+               {"bytes", response.stream ? response.stream->Size() : response.body.size()},
                {"duration_ms", std::round(seconds * 1e5) / 100},
                {"user_agent", request.Header("user-agent")}};
   std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "api/api_service.h"
+#include "api/object_body_stream.h"
 #include "table/date.h"
 
 namespace ch::api {
@@ -150,23 +151,19 @@ HttpResponse ApiService::GetFile(const HttpRequest& request, const PathParams& p
   if (redirect == "false") {
     return JsonAnswer(200, {{"url", request.path}, {"expires_in", nullptr}});
   }
-  if (info->size > options_.max_file_bytes) {
-    return Error(413, ref.ToString() + " is " + std::to_string(info->size) +
-                          " bytes, more than this server sends (" +
-                          std::to_string(options_.max_file_bytes) +
-                          "); use `climahealth store cp`");
-  }
-  GetOptions get;
-  get.if_match = info->etag;
-  Result<std::string> bytes = store_.Get(ref, get);
-  if (!bytes.ok()) return ErrorFromStatus(bytes.status());
   HttpResponse response;
-  response.body = std::move(*bytes);
+  response.SetHeader("ETag", "\"" + info->etag + "\"");
+  std::string if_none_match = request.Header("if-none-match");
+  if (!if_none_match.empty() && EtagMatches(if_none_match, response.Header("ETag"))) {
+    response.status = 304;
+    return response;
+  }
+  response.stream = std::make_shared<ObjectBodyStream>(store_, ref, info->etag, info->size,
+                                                       options_.file_piece_bytes);
   response.SetHeader("Content-Type",
                      info->content_type.empty() || info->content_type == "application/octet-stream"
                          ? ContentTypeFor(ref.key)
                          : info->content_type);
-  response.SetHeader("ETag", "\"" + info->etag + "\"");
   std::string base = ref.key.substr(ref.key.rfind('/') + 1);
   std::erase_if(base, [](char c) { return c == '"' || c == '\\' || c < 0x20; });
   response.SetHeader("Content-Disposition", "attachment; filename=\"" + base + "\"");

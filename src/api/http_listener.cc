@@ -168,23 +168,71 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse response) {
+    if (response.stream && !head_) return WriteStream(std::move(response));
     auto message = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version_);
     for (auto& [name, value] : response.headers) message->insert(name, value);
     bool keep_alive = keep_alive_ && !state_.stopping;
     message->keep_alive(keep_alive);
-    size_t size = response.body.size();
+    uint64_t size = response.stream ? response.stream->Size() : response.body.size();
     if (!head_) message->body() = std::move(response.body);
     if (response.status != 204 && response.status != 304) message->content_length(size);
     stream_.expires_after(state_.options.write_timeout);
-    http::async_write(
-        stream_, *message,
-        [self = shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
-          self->busy_ = false;
-          self->state_.ChangeInFlight(-1);
-          if (ec || !keep_alive) return self->Close();
-          self->Read();
-        });
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message, keep_alive](
+                          beast::error_code ec, size_t) { self->Finish(!ec && keep_alive); });
+  }
+
+  // The header, then each piece of the stream as it comes: pieces are made on
+  // the pool (storage may block) and written on the strand, one at a time.
+  void WriteStream(HttpResponse response) {
+    auto header = std::make_shared<http::response<http::empty_body>>(
+        static_cast<http::status>(response.status), version_);
+    for (auto& [name, value] : response.headers) header->insert(name, value);
+    bool keep_alive = keep_alive_ && !state_.stopping;
+    header->keep_alive(keep_alive);
+    std::shared_ptr<BodyStream> body = std::move(response.stream);
+    header->content_length(body->Size());
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+    stream_.expires_after(state_.options.write_timeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), header, serializer, body, keep_alive](
+                                 beast::error_code ec, size_t) {
+                               if (ec) return self->Finish(false);
+                               self->WritePieces(body, 0, keep_alive);
+                             });
+  }
+
+  void WritePieces(std::shared_ptr<BodyStream> body, uint64_t sent, bool keep_alive) {
+    asio::post(*state_.pool, [self = shared_from_this(), body, sent, keep_alive] {
+      Result<std::string> piece = Status::Internal("no piece");
+      try {
+        piece = body->Next();
+      } catch (const std::exception& e) {
+        piece = Status::Internal(e.what());
+      }
+      asio::post(self->stream_.get_executor(), [self, body, sent, keep_alive,
+                                                piece = std::move(piece)]() mutable {
+        // A failed or short stream must not look complete: close instead.
+        if (!piece.ok() || piece->size() > body->Size() - sent) return self->Finish(false);
+        if (piece->empty()) return self->Finish(keep_alive && sent == body->Size());
+        auto bytes = std::make_shared<std::string>(std::move(*piece));
+        self->stream_.expires_after(self->state_.options.write_timeout);
+        asio::async_write(self->stream_, asio::buffer(*bytes),
+                          [self, body, sent, keep_alive, bytes](beast::error_code ec, size_t) {
+                            if (ec) return self->Finish(false);
+                            self->WritePieces(body, sent + bytes->size(), keep_alive);
+                          });
+      });
+    });
+  }
+
+  // The answer is out (or failed): read the next request or close.
+  void Finish(bool keep_open) {
+    busy_ = false;
+    state_.ChangeInFlight(-1);
+    if (!keep_open) return Close();
+    Read();
   }
 
   void Close() {

@@ -88,4 +88,23 @@ bool ParseTarget(std::string_view target, std::string* path, HeaderList* query) 
   return true;
 }
 
+bool EtagMatches(const std::string& if_none_match, const std::string& etag) {
+  auto strip = [](std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    if (t.substr(0, 2) == "W/") t.remove_prefix(2);
+    return t;
+  };
+  std::string_view list = if_none_match;
+  std::string_view want = strip(etag);
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view one = strip(list.substr(0, comma));
+    if (one == "*" || one == want) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace ch::api

@@ -2,10 +2,14 @@
 // the HTTP library's types, so routing and handlers are plain C++.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/status.h"
 
 namespace ch::api {
 
@@ -26,10 +30,25 @@ struct HttpRequest {
   bool HasHeader(std::string_view name) const;
 };
 
+// A body sent in pieces, for answers too large to hold in memory. The
+// listener calls Next on a worker thread (it may block on storage) and writes
+// each piece before asking for the next, so memory stays one piece.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Bytes the pieces add up to (sent as Content-Length).
+  virtual uint64_t Size() const = 0;
+  // The next piece; empty once Size() bytes were given. An error cuts the
+  // connection, so the client sees a short body, never a wrong one.
+  virtual Result<std::string> Next() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   HeaderList headers;  // names as sent
   std::string body;
+  // When set, the body is this stream instead of `body`.
+  std::shared_ptr<BodyStream> stream;
 
   // Replaces every header called `name` (case-insensitive) with one value.
   void SetHeader(std::string_view name, std::string value);
@@ -40,6 +59,9 @@ struct HttpResponse {
 // Splits "path?query" into the decoded path and decoded parameters; false
 // when a percent escape is malformed.
 bool ParseTarget(std::string_view target, std::string* path, HeaderList* query);
+
+// Whether an If-None-Match value holds `etag` (weak comparison) or "*".
+bool EtagMatches(const std::string& if_none_match, const std::string& etag);
 
 // Percent-decodes `in` ('+' becomes a space when `plus_is_space`); false on a
 // malformed escape.

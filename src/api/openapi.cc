@@ -156,7 +156,6 @@ Json Responses(const char* ok_schema, const char* ok_description, std::vector<in
       {400, "Invalid parameter; `error.parameter` names it"},
       {401, "Missing or wrong X-API-Key"},
       {404, "No such data"},
-      {413, "Object too large to send"},
       {503, "Storage unavailable (see Retry-After)"}};
   for (int code : errors) {
     r[std::to_string(code)] =
@@ -206,13 +205,13 @@ Json Paths() {
                          Responses("Models", "The models", {304, 400, 503}));
   p["/api/storage/stats"] = Get("Objects and bytes per bucket", {},
                                 Responses("StorageStats", "The statistics", {304, 400, 503}));
-  Json file = Get(
-      "Download an object: its bytes (local store) or a 307 to a presigned URL (S3)",
-      {Param("bucket", "path", true, Enum({"raw", "processed", "models"}), "Logical bucket"),
-       Param("key", "path", true, Type("string"), "Object key; may contain /"),
-       Param("redirect", "query", false, Enum({"true", "false"}),
-             "false: answer {url, expires_in} instead of redirecting")},
-      Responses("FileUrl", "With redirect=false: where to download", {304, 400, 404, 413, 503}));
+  Json file =
+      Get("Download an object: its bytes (local store) or a 307 to a presigned URL (S3)",
+          {Param("bucket", "path", true, Enum({"raw", "processed", "models"}), "Logical bucket"),
+           Param("key", "path", true, Type("string"), "Object key; may contain /"),
+           Param("redirect", "query", false, Enum({"true", "false"}),
+                 "false: answer {url, expires_in} instead of redirecting")},
+          Responses("FileUrl", "With redirect=false: where to download", {304, 400, 404, 503}));
   file["get"]["responses"]["200"]["content"]["application/octet-stream"] = {
       {"schema", {{"type", "string"}, {"contentMediaType", "application/octet-stream"}}}};
   file["get"]["responses"]["307"] = {{"description", "Redirect to a presigned URL (S3)"}};
@@ -221,7 +220,8 @@ Json Paths() {
                     "Job kind");
   Json post_responses = {{"202", JsonBody("Queued", "JobAccepted")},
                          {"400", JsonBody("Unknown or unavailable kind, or bad body", "Error")},
-                         {"401", JsonBody("Missing or wrong X-API-Key", "Error")}};
+                         {"401", JsonBody("Missing or wrong X-API-Key", "Error")},
+                         {"413", JsonBody("Request body too large", "Error")}};
   p["/api/jobs/{kind}"] = {
       {"post",
        {{"summary", "Run a job (needs X-API-Key)"},

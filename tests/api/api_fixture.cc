@@ -200,6 +200,7 @@ ApiServerOptions ApiFixture::DefaultOptions() {
   options.api_key_sha256 = {Sha256Hex(kApiKey)};
   options.cors_origins = {"http://dashboard.test"};
   options.response_ttl = std::chrono::milliseconds(200);
+  options.file_piece_bytes = 64 << 10;
   options.object_cache.ttl = std::chrono::milliseconds(200);
   options.static_dir = std::filesystem::path(CH_SOURCE_DIR) / "tests/api/testdata/static";
   return options;

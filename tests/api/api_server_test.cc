@@ -1,8 +1,15 @@
 // Every endpoint of the API over real HTTP against a LocalStore holding
 // generator data: status codes, bodies, headers, validation, auth, OpenAPI.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "api/openapi.h"
 #include "api_fixture.h"
@@ -174,6 +181,94 @@ TEST_F(ApiServerTest, FilesStreamLocalObjectsWithTheirType) {
   Answer url = Get("/api/files/processed/processed/manifest.json?redirect=false");
   ASSERT_EQ(url.status, 200);
   EXPECT_EQ(url.JsonBody()["url"], "/api/files/processed/processed/manifest.json");
+}
+
+// Larger than many pieces (the fixture's piece is 64 KiB), odd-sized so the
+// last piece is short.
+std::string LargeObjectBytes() {
+  std::string bytes((3 << 20) + 5, '\0');
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  for (char& c : bytes) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    c = static_cast<char>(state >> 56);
+  }
+  return bytes;
+}
+
+TEST_F(ApiServerTest, FilesStreamLargeObjectsWhole) {
+  ObjectRef ref{"raw-bucket", "raw/exports/large blob.bin", ""};
+  std::string bytes = LargeObjectBytes();
+  ASSERT_TRUE(shared_->local->Put(ref, bytes).ok());
+  Answer a = Get("/api/files/raw/raw/exports/large%20blob.bin");
+  ASSERT_EQ(a.status, 200) << a.body.substr(0, 200);
+  EXPECT_EQ(a.Header("content-length"), std::to_string(bytes.size()));
+  EXPECT_EQ(a.Header("content-type"), "application/octet-stream");
+  EXPECT_TRUE(a.body == bytes) << "body of " << a.body.size() << " bytes differs";
+  std::string etag = a.Header("etag");
+  ASSERT_FALSE(etag.empty());
+  Answer head = Send("HEAD", "/api/files/raw/raw/exports/large%20blob.bin");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(bytes.size()));
+  EXPECT_EQ(head.Header("etag"), etag);
+  EXPECT_TRUE(head.body.empty());
+  Answer again = Get("/api/files/raw/raw/exports/large%20blob.bin", {"If-None-Match: " + etag});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  ASSERT_TRUE(shared_->local->Delete(ref).ok());
+}
+
+// Reads one answer over a plain socket, stopping after `pause_after` body
+// bytes to call `meanwhile` (with the server blocked on a full socket).
+// Returns the Content-Length and the body bytes received before the close.
+std::pair<uint64_t, std::string> ReadSlowly(uint16_t port, const std::string& target,
+                                            size_t pause_after,
+                                            const std::function<void()>& meanwhile) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  EXPECT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string received;
+  char buf[16384];
+  bool paused = false;
+  uint64_t length = 0;
+  size_t body_start = std::string::npos;
+  while (true) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received.append(buf, static_cast<size_t>(n));
+    if (body_start == std::string::npos && received.find("\r\n\r\n") != std::string::npos) {
+      body_start = received.find("\r\n\r\n") + 4;
+      std::string head = received.substr(0, body_start);
+      std::transform(head.begin(), head.end(), head.begin(), ::tolower);
+      size_t at = head.find("content-length: ");
+      if (at != std::string::npos) length = std::stoull(head.substr(at + 16));
+    }
+    if (body_start != std::string::npos && !paused && received.size() - body_start >= pause_after) {
+      paused = true;
+      meanwhile();
+    }
+    if (body_start != std::string::npos && received.size() - body_start >= length) break;
+  }
+  ::close(fd);
+  return {length, body_start == std::string::npos ? "" : received.substr(body_start)};
+}
+
+TEST_F(ApiServerTest, FilesCutTheDownloadWhenTheObjectIsReplacedMidway) {
+  ObjectRef ref{"raw-bucket", "raw/exports/replaced.bin", ""};
+  // Far more than the socket buffers hold, so most pieces are read after the swap.
+  std::string first(48 << 20, 'a');
+  ASSERT_TRUE(shared_->local->Put(ref, first).ok());
+  auto [length, body] =
+      ReadSlowly(shared_->server->port(), "/api/files/raw/raw/exports/replaced.bin", 1 << 16,
+                 [&] { ASSERT_TRUE(shared_->local->Put(ref, std::string(48 << 20, 'b')).ok()); });
+  EXPECT_EQ(length, first.size());
+  EXPECT_LT(body.size(), first.size()) << "the download should have been cut";
+  EXPECT_EQ(body.find('b'), std::string::npos) << "bytes of the new version were mixed in";
+  ASSERT_TRUE(shared_->local->Delete(ref).ok());
 }
 
 TEST_F(ApiServerTest, EtagRevalidationAnswersNotModified) {
