@@ -7,6 +7,7 @@ predictions/<date>/risk.python.json.
 
   python_handler.py ROOT_OR_NONE PROCESSED_BUCKET MODELS_BUCKET
 """
+import base64
 import datetime
 import io
 import json
@@ -65,12 +66,16 @@ def main():
         booster = xgb.Booster()
         booster.load_model(bytearray(store.get(models, meta["artefact"]["key"])))
         x = today[meta["input_features"]].astype("float32").to_numpy()
-        profile = meta["profile"]["locations"]
+        profile = meta["profile"]
         b = season_bucket(first_day)
         derived = np.full((len(today), 4), np.nan, dtype=np.float32)
         for i, code in enumerate(today["location_code"]):
-            p = profile.get(code)
-            if p:
+            p = profile["locations"].get(code)
+            if p is None:
+                continue
+            if profile.get("encoding") == "f32le-base64":  # 52 float32 per field, in field order
+                derived[i] = np.frombuffer(base64.b64decode(p), "<f4").reshape(4, 52)[:, b]
+            else:
                 derived[i] = [p[k][b] if p[k][b] is not None else np.nan
                               for k in ("mean_daily", "p50", "p80", "p95")]
         probs = booster.predict(xgb.DMatrix(np.hstack([x, derived]), feature_names=booster.feature_names))

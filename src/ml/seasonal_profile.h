@@ -45,8 +45,11 @@ class SeasonalProfile {
   // The level (index into kRiskLevels) of sum `sum` against `e`; -1 for NaN input.
   static int Level(double sum, const Entry& e);
 
-  // {"window_days": W, "buckets": 52, "locations": {"KA": {"mean_daily": [..52],
-  //  "p50": [..], "p80": [..], "p95": [..]}, ...}} (NaN as null).
+  // {"window_days": W, "buckets": 52, "encoding": "f32le-base64", "fields":
+  //  ["mean_daily", "p50", "p80", "p95"], "locations": {"KA": "<base64 of the
+  //  52 values of each field in turn, float32 little-endian, NaN for none>"}}.
+  // FromJson also reads the earlier form without "encoding", where each
+  // location is {"mean_daily": [52 numbers or null], "p50": [...], ...}.
   Json ToJson() const;
   static Result<SeasonalProfile> FromJson(const Json& doc);
 

@@ -97,5 +97,62 @@ TEST(SeasonalProfileTest, LevelsFollowTheLocationsOwnHistory) {
                   p.At("KA", DaysFromCivil(2021, 7, 1)).p95);
 }
 
+bool SameFloat(float a, float b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+TEST(SeasonalProfileTest, JsonRoundTripKeepsEveryValueExactly) {
+  Table t = BurstTable();
+  auto idx = CaseIndex::Build(t, "dengue_cases");
+  ASSERT_TRUE(idx.ok());
+  SeasonalProfile p = SeasonalProfile::Fit(*idx, DaysFromCivil(2021, 12, 31));
+  Json doc = p.ToJson();
+  EXPECT_EQ(doc["encoding"], "f32le-base64");
+  EXPECT_EQ(doc["fields"], Json({"mean_daily", "p50", "p80", "p95"}));
+  ASSERT_TRUE(doc["locations"]["KA"].is_string());
+  auto back = SeasonalProfile::FromJson(Json::parse(doc.dump()));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->window_days(), p.window_days());
+  for (int32_t day = DaysFromCivil(2021, 1, 1); day < DaysFromCivil(2022, 1, 1); ++day) {
+    auto a = p.At("KA", day);
+    auto b = back->At("KA", day);
+    EXPECT_TRUE(SameFloat(a.mean_daily, b.mean_daily) && SameFloat(a.p50, b.p50) &&
+                SameFloat(a.p80, b.p80) && SameFloat(a.p95, b.p95))
+        << "day " << day;
+  }
+}
+
+TEST(SeasonalProfileTest, ReadsTheEarlierFormOfArraysPerField) {
+  Json values = Json::array();
+  for (int b = 0; b < 52; ++b) values.push_back(b == 3 ? Json(nullptr) : Json(b * 0.5));
+  Json doc = {
+      {"window_days", 14},
+      {"buckets", 52},
+      {"locations",
+       {{"KA", {{"mean_daily", values}, {"p50", values}, {"p80", values}, {"p95", values}}}}}};
+  auto p = SeasonalProfile::FromJson(doc);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto first_week = p->At("KA", DaysFromCivil(2021, 1, 1));
+  EXPECT_FLOAT_EQ(first_week.p80, 0.0f);
+  EXPECT_TRUE(std::isnan(p->At("KA", DaysFromCivil(2021, 1, 22)).p50));  // bucket 3
+  doc["locations"]["KA"]["p95"].erase(0);
+  auto short_field = SeasonalProfile::FromJson(doc);
+  ASSERT_FALSE(short_field.ok());
+  EXPECT_NE(short_field.status().message().find("'KA' key 'p95'"), std::string::npos);
+}
+
+TEST(SeasonalProfileTest, RefusesBadPackedValuesNamingTheLocation) {
+  Json doc = {{"window_days", 14},
+              {"buckets", 52},
+              {"encoding", "f32le-base64"},
+              {"locations", {{"MH", "AAAA"}}}};
+  auto p = SeasonalProfile::FromJson(doc);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("'MH'"), std::string::npos) << p.status().message();
+  doc["encoding"] = "f64be-hex";
+  auto unknown = SeasonalProfile::FromJson(doc);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("f64be-hex"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ch::ml
