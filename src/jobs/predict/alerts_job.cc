@@ -116,7 +116,8 @@ Result<JobResult> RunAlerts(ObjectStore& store, const BucketNames& buckets,
   RETURN_IF_ERROR(ValidateAlertOptions(o));
   ModelCache& cache = options.cache != nullptr ? *options.cache : ModelCache::Default();
   DataService data(store, buckets);
-  ASSIGN_OR_RETURN(JobInputs in, internal::LoadJobInputs(data, options));
+  ASSIGN_OR_RETURN(JobInputs in,
+                   internal::LoadJobInputs(data, options, internal::FeatureRows::kHistory));
   std::map<std::string, std::string> models;
   ASSIGN_OR_RETURN(auto risk, internal::ComputeRisk(store, buckets, cache, in, models));
   double interval = 0.8;

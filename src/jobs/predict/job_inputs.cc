@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
+#include <thread>
 
 #include "codecs/object_io.h"
 #include "jobs/predict/documents.h"
@@ -78,6 +81,53 @@ Status GroupRows(JobInputs& in) {
   return Status::Ok();
 }
 
+// Only each location's row on `in.date`, read from the tail of its byte range.
+Status LoadRunDateRows(services::DataService& data, const Json& manifest, const Shard& shard,
+                       JobInputs& in) {
+  ASSIGN_OR_RETURN(std::vector<std::string> all, data.FeatureLocations(manifest));
+  for (std::string& code : all) {
+    if (InShard(code, shard)) in.locations.push_back(std::move(code));
+  }
+  ASSIGN_OR_RETURN(in.today, data.LoadFeaturesOn(manifest, in.date, in.locations));
+  ASSIGN_OR_RETURN(const Column* codes, in.today.GetColumn("location_code"));
+  for (int64_t r = 0; r < codes->size(); ++r) {
+    std::string code(codes->String(r));
+    if (in.rows.contains(code)) {
+      return Status::Corruption(
+          fmt::format("the feature table has two rows of {} on {}", code, FormatIsoDate(in.date)));
+    }
+    in.rows[code] = {r};
+    in.present.push_back(std::move(code));
+  }
+  std::set_difference(in.locations.begin(), in.locations.end(), in.present.begin(),
+                      in.present.end(), std::back_inserter(in.missing));
+  in.features = in.today;
+  if (in.present.empty() && !in.locations.empty()) {
+    std::optional<int32_t> end = FeatureKeyDate(manifest);
+    return Status::InvalidArgument(
+        fmt::format("no feature rows on {}{}", FormatIsoDate(in.date),
+                    end ? " (the feature table ends " + FormatIsoDate(*end) + ")" : ""));
+  }
+  return Status::Ok();
+}
+
+// load(disease) for every disease, side by side: a cold start spends most of
+// its time parsing model metadata and boosters, which one core per model speeds up.
+template <typename Load>
+auto LoadEach(const std::vector<std::string>& diseases, Load load) {
+  using Loaded = decltype(load(std::string()));
+  std::vector<std::optional<Loaded>> slots(diseases.size());
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < diseases.size(); ++i) {
+    helpers.emplace_back([&, i] { slots[i].emplace(load(diseases[i])); });
+  }
+  if (!diseases.empty()) slots[0].emplace(load(diseases[0]));
+  for (std::thread& t : helpers) t.join();
+  std::vector<Loaded> loaded;
+  for (auto& slot : slots) loaded.push_back(std::move(*slot));
+  return loaded;
+}
+
 }  // namespace
 
 Result<int32_t> DefaultRunDate(services::DataService& data) {
@@ -89,26 +139,31 @@ Result<int32_t> DefaultRunDate(services::DataService& data) {
   return LastDate(*dates);
 }
 
-Result<JobInputs> LoadJobInputs(services::DataService& data, const PredictOptions& options) {
+Result<JobInputs> LoadJobInputs(services::DataService& data, const PredictOptions& options,
+                                FeatureRows which) {
   JobInputs in;
   in.manifest_key = std::string(services::kProcessedManifestKey);
   ASSIGN_OR_RETURN(Json manifest, data.LoadManifest(&in.manifest_etag));
-  ASSIGN_OR_RETURN(in.features, LoadShardFeatures(data, options.shard));
-  ASSIGN_OR_RETURN(const Column* dates, in.features.GetColumn("date"));
-  if (options.date) {
-    in.date = *options.date;
-  } else if (auto d = FeatureKeyDate(manifest)) {
-    in.date = *d;
-  } else if (in.features.num_rows() > 0) {
-    in.date = LastDate(*dates);
+  std::optional<int32_t> date = options.date ? options.date : FeatureKeyDate(manifest);
+  if (which == FeatureRows::kRunDate && date) {
+    in.date = *date;
+    RETURN_IF_ERROR(LoadRunDateRows(data, manifest, options.shard, in));
   } else {
-    return Status::NotFound("the feature table has no rows for this shard");
-  }
-  RETURN_IF_ERROR(GroupRows(in));
-  if (in.present.empty() && in.locations.size() > 0) {
-    return Status::InvalidArgument(fmt::format("no feature rows on {} (the feature table ends {})",
-                                               FormatIsoDate(in.date),
-                                               FormatIsoDate(LastDate(*dates))));
+    ASSIGN_OR_RETURN(in.features, LoadShardFeatures(data, options.shard));
+    ASSIGN_OR_RETURN(const Column* dates, in.features.GetColumn("date"));
+    if (date) {
+      in.date = *date;
+    } else if (in.features.num_rows() > 0) {
+      in.date = LastDate(*dates);
+    } else {
+      return Status::NotFound("the feature table has no rows for this shard");
+    }
+    RETURN_IF_ERROR(GroupRows(in));
+    if (in.present.empty() && in.locations.size() > 0) {
+      return Status::InvalidArgument(
+          fmt::format("no feature rows on {} (the feature table ends {})", FormatIsoDate(in.date),
+                      FormatIsoDate(LastDate(*dates))));
+    }
   }
   if (options.diseases.empty()) {
     for (std::string_view d : services::kDiseases) in.diseases.emplace_back(d);
@@ -122,8 +177,12 @@ Result<std::vector<RiskRow>> ComputeRisk(ObjectStore& store, const BucketNames& 
                                          ModelCache& cache, const JobInputs& in,
                                          std::map<std::string, std::string>& models) {
   std::vector<RiskRow> rows;
-  for (const std::string& disease : in.diseases) {
-    ASSIGN_OR_RETURN(auto model, cache.GetRisk(store, buckets, disease));
+  auto loaded = LoadEach(in.diseases, [&](const std::string& disease) {
+    return cache.GetRisk(store, buckets, disease);
+  });
+  for (size_t d = 0; d < in.diseases.size(); ++d) {
+    const std::string& disease = in.diseases[d];
+    ASSIGN_OR_RETURN(auto model, std::move(loaded[d]));
     models[model->name] = model->version;
     if (in.today.num_rows() == 0) continue;
     ASSIGN_OR_RETURN(std::vector<ml::RiskOutput> outputs, model->model.Predict(in.today));
@@ -139,8 +198,12 @@ Result<std::vector<ForecastRow>> ComputeForecasts(ObjectStore& store, const Buck
                                                   std::map<std::string, std::string>& models,
                                                   double* interval, int* horizon) {
   std::vector<ForecastRow> rows;
-  for (const std::string& disease : in.diseases) {
-    ASSIGN_OR_RETURN(auto model, cache.GetForecast(store, buckets, disease));
+  auto loaded = LoadEach(in.diseases, [&](const std::string& disease) {
+    return cache.GetForecast(store, buckets, disease);
+  });
+  for (size_t d = 0; d < in.diseases.size(); ++d) {
+    const std::string& disease = in.diseases[d];
+    ASSIGN_OR_RETURN(auto model, std::move(loaded[d]));
     models[model->name] = model->version;
     *interval = model->model.interval();
     *horizon = model->model.horizon_days();

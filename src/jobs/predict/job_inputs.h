@@ -14,11 +14,15 @@
 
 namespace ch::jobs::internal {
 
+// Which feature rows a job needs: only those on the run date (risk and
+// forecasts), or every row up to it (alerts look at each location's past).
+enum class FeatureRows { kRunDate, kHistory };
+
 struct JobInputs {
   int32_t date = 0;
   std::string manifest_key;
   std::string manifest_etag;
-  Table features;                                    // the shard's rows dated on or before `date`
+  Table features;  // the shard's rows dated on or before `date` (kRunDate: only on it)
   std::vector<std::string> locations;                // the shard's locations, sorted
   std::map<std::string, std::vector<int64_t>> rows;  // location -> its rows, by date
   std::vector<std::string> present;                  // locations with a row on `date`
@@ -27,9 +31,13 @@ struct JobInputs {
   std::vector<std::string> diseases;
 };
 
-// Loads the current manifest and the shard's feature rows (one ranged read per
-// location when sharded) and picks the run date.
-Result<JobInputs> LoadJobInputs(services::DataService& data, const PredictOptions& options);
+// Loads the current manifest and the shard's feature rows and picks the run
+// date. kHistory reads the whole table (one ranged read per location when
+// sharded); kRunDate reads only the tail of each location's rows, unless the
+// run date is unknown until the table is read (a manifest without a dated
+// features key).
+Result<JobInputs> LoadJobInputs(services::DataService& data, const PredictOptions& options,
+                                FeatureRows which);
 // The default run date: <D> of the manifest's features key, else the table's last date.
 Result<int32_t> DefaultRunDate(services::DataService& data);
 

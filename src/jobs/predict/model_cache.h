@@ -32,7 +32,10 @@ struct ModelCacheOptions {
   // A cached model younger than this is used without asking the store
   // (0: revalidate on every Get, one HEAD of models/<name>/current.json).
   std::chrono::milliseconds revalidate_after{0};
-  int predict_threads = 2;  // XGBoost threads per loaded booster
+  // XGBoost threads per loaded booster. A job predicts one row per location
+  // (hundreds); at that size OpenMP's team start-up and idle spinning cost more
+  // than a second thread saves, and the spinning slows the other models' loading.
+  int predict_threads = 1;
 };
 
 struct ModelCacheStats {

@@ -76,7 +76,8 @@ Json JobResult::ToJson() const {
 Result<JobResult> RunPredict(ObjectStore& store, const BucketNames& buckets,
                              const PredictOptions& options) {
   DataService data(store, buckets);
-  ASSIGN_OR_RETURN(JobInputs in, internal::LoadJobInputs(data, options));
+  ASSIGN_OR_RETURN(JobInputs in,
+                   internal::LoadJobInputs(data, options, internal::FeatureRows::kRunDate));
   std::map<std::string, std::string> models;
   ASSIGN_OR_RETURN(auto rows, internal::ComputeRisk(store, buckets, CacheOf(options), in, models));
   Json records = Json::array();
@@ -90,7 +91,8 @@ Result<JobResult> RunPredict(ObjectStore& store, const BucketNames& buckets,
 Result<JobResult> RunForecast(ObjectStore& store, const BucketNames& buckets,
                               const PredictOptions& options) {
   DataService data(store, buckets);
-  ASSIGN_OR_RETURN(JobInputs in, internal::LoadJobInputs(data, options));
+  ASSIGN_OR_RETURN(JobInputs in,
+                   internal::LoadJobInputs(data, options, internal::FeatureRows::kRunDate));
   std::map<std::string, std::string> models;
   double interval = 0.8;
   int horizon = 14;

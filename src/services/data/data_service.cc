@@ -3,6 +3,8 @@
 #include "services/data/data_service.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "codecs/csv_reader.h"
 #include "codecs/json_codec.h"
@@ -67,6 +69,49 @@ int64_t ToUnix(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+// Locations whose rows are read at once by LoadFeaturesOn (latency-bound on S3).
+constexpr size_t kParallelReads = 8;
+// The first read of a location's tail: the last few feature rows.
+constexpr uint64_t kFirstTailBytes = 4 << 10;
+
+// The rows dated `date` in one location's byte range [offset, offset + length)
+// of a CSV whose rows are sorted by date within a location: reads backwards
+// from the range's end, widening until the first row read is on or before
+// `date` (or the whole range is read).
+Result<Table> RowsOnDate(ObjectStore& store, const ObjectRef& ref, const GetOptions& pinned,
+                         const std::string& header, std::pair<uint64_t, uint64_t> range,
+                         int32_t date, const CsvReadOptions& options) {
+  const auto [offset, length] = range;
+  uint64_t window = std::min(length, kFirstTailBytes);
+  while (true) {
+    GetOptions get = pinned;
+    get.range = ByteRange{offset + length - window, offset + length - 1, std::nullopt};
+    std::string text = header;
+    if (length > 0) {
+      ASSIGN_OR_RETURN(std::string bytes, store.Get(ref, get));
+      size_t start = 0;
+      if (window < length) {  // the window starts inside a row: skip to the next one
+        size_t newline = bytes.find('\n');
+        start = newline == std::string::npos ? bytes.size() : newline + 1;
+      }
+      text.append(bytes, start);
+    }
+    ASSIGN_OR_RETURN(Table table, ParseCsv(text, options));
+    ASSIGN_OR_RETURN(const Column* dates, table.GetColumn("date"));
+    const int64_t n = table.num_rows();
+    const bool reached = window == length || (n > 0 && dates->IsValid(0) && dates->Date(0) <= date);
+    if (reached) {
+      return table.FilterRows(
+          [&](int64_t r) { return dates->IsValid(r) && dates->Date(r) == date; });
+    }
+    // Wide enough for the days still missing at the rows' mean width, and at
+    // least twice as wide, so a long way back takes few reads.
+    const uint64_t row_bytes = n > 0 ? (text.size() - header.size()) / n : window;
+    const uint64_t days = n > 0 && dates->IsValid(0) ? dates->Date(0) - date : 1;
+    window = std::min(length, std::max(2 * window, window + (days + 2) * row_bytes * 5 / 4));
+  }
+}
+
 }  // namespace
 
 DataService::DataService(ObjectStore& store, BucketNames buckets)
@@ -122,6 +167,69 @@ Result<Table> DataService::LoadOutputTable(std::string_view name, const Schema& 
   options.source_name = key + " (rows of " + filter.location_code + ")";
   ASSIGN_OR_RETURN(Table table, ParseCsv(text, options));
   return FilterDates(std::move(table), filter.dates);
+}
+
+Result<std::vector<std::string>> DataService::FeatureLocations(const Json& manifest) {
+  ASSIGN_OR_RETURN(const Json* entry, ManifestOutput(manifest, "features"));
+  const auto ranges = entry->find("ranges");
+  if (ranges == entry->end() || !ranges->is_object()) {
+    return Status::Corruption(std::string(kProcessedManifestKey) + ": no \"ranges\" for " +
+                              (*entry)["key"].get<std::string>());
+  }
+  std::vector<std::string> locations;
+  for (const auto& [code, range] : ranges->items()) locations.push_back(code);
+  std::sort(locations.begin(), locations.end());
+  return locations;
+}
+
+Result<Table> DataService::LoadFeaturesOn(const Json& manifest, int32_t date,
+                                          const std::vector<std::string>& locations) {
+  ASSIGN_OR_RETURN(const Json* entry, ManifestOutput(manifest, "features"));
+  const std::string key = (*entry)["key"].get<std::string>();
+  const ObjectRef ref{buckets_.processed, key, ""};
+  const uint64_t header_bytes = entry->value("header_bytes", uint64_t{0});
+  if (header_bytes == 0) {
+    return Status::Corruption(std::string(kProcessedManifestKey) + ": no \"header_bytes\" for " +
+                              key);
+  }
+  GetOptions pinned;  // every read from the run the manifest names, or none
+  if (entry->contains("etag")) pinned.if_match = (*entry)["etag"].get<std::string>();
+  GetOptions get = pinned;
+  get.range = ByteRange{0, header_bytes - 1, std::nullopt};
+  ASSIGN_OR_RETURN(const std::string header, store_.Get(ref, get));
+  CsvReadOptions options;
+  options.schema = FeatureSchema();
+  options.num_threads = 1;
+
+  std::vector<Table> parts(locations.size());
+  std::vector<Status> errors(locations.size());
+  std::atomic<size_t> next{0};
+  auto read_some = [&] {
+    for (size_t i = next++; i < locations.size(); i = next++) {
+      Result<std::pair<uint64_t, uint64_t>> range = LocationRange(*entry, locations[i], key);
+      CsvReadOptions own = options;
+      own.source_name = key + " (last rows of " + locations[i] + ")";
+      Result<Table> rows = range.ok() ? RowsOnDate(store_, ref, pinned, header, *range, date, own)
+                                      : Result<Table>(range.status());
+      if (rows.ok()) {
+        parts[i] = std::move(*rows);
+      } else {
+        errors[i] = rows.status();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(kParallelReads, locations.size()); ++t) {
+    helpers.emplace_back(read_some);
+  }
+  read_some();
+  for (std::thread& t : helpers) t.join();
+  for (const Status& error : errors) RETURN_IF_ERROR(error);
+  if (parts.empty()) {
+    options.source_name = key;
+    return ParseCsv(header, options);
+  }
+  return Table::Concatenate(std::move(parts));
 }
 
 Result<Table> DataService::LoadData(Dataset dataset, const RowFilter& filter) {

@@ -65,6 +65,15 @@ class DataService {
   Result<Table> LoadFeatures(const RowFilter& filter);
   // The current processed manifest, and its ETag (for traceability).
   Result<Json> LoadManifest(std::string* etag = nullptr);
+  // The locations the feature table of `manifest`'s run has rows for, sorted.
+  Result<std::vector<std::string>> FeatureLocations(const Json& manifest);
+  // The feature rows dated `date` of `locations` (sorted, each in the table)
+  // from `manifest`'s run. Reads only the tail of each location's byte range,
+  // widened until it reaches `date` — a few KiB per location for a recent
+  // date instead of the whole table — several locations at a time. Rows come
+  // in the order of `locations`; a location without a row on `date` has none.
+  Result<Table> LoadFeaturesOn(const Json& manifest, int32_t date,
+                               const std::vector<std::string>& locations);
 
   // Output documents under <kind>/<YYYY-MM-DD>/<name>.json.
   Result<ObjectInfo> SaveOutput(OutputKind kind, int32_t date, const Json& document);

@@ -84,12 +84,48 @@ class DataServiceTest : public ::testing::TestWithParam<bool> {
     std::string mh =
         "2024-01-02,MH,33,23,28,70,1,13,43,false\n"
         "2024-01-03,MH,34,24,29,71,,14,44,false\n";
-    const std::string key = ProcessedCsvKey("climate", Day("2024-01-03"));
+    WriteOutput("climate", ProcessedCsvKey("climate", Day("2024-01-03")), header, ka, mh);
+  }
+
+  // Writes a feature table and its manifest: KA every day of `days` from
+  // 2023-01-01, MH from the second day and without day 100. Each value
+  // column holds the day's index, so a row shows which day it is.
+  void WriteFeatureRun(int days) {
+    const std::vector<std::string>& names = FeatureColumnNames();
+    std::string header;
+    for (const std::string& n : names) header += (header.empty() ? "" : ",") + n;
+    header += "\n";
+    auto rows = [&](const std::string& code, int first, int skip) {
+      std::string text;
+      for (int i = first; i < days; ++i) {
+        if (i == skip) continue;
+        std::string row;
+        for (const std::string& n : names) {
+          std::string v = n == "location_code" ? code
+                          : n == "date"        ? FormatIsoDate(Day("2023-01-01") + i)
+                          : n == "repaired"    ? "false"
+                                               : std::to_string(i);
+          row += (row.empty() ? "" : ",") + v;
+        }
+        text += row + "\n";
+      }
+      return text;
+    };
+    const std::string ka = rows("KA", 0, -1);
+    const std::string mh = rows("MH", 1, 100);
+    WriteOutput("features", ProcessedCsvKey("features", Day("2023-01-01") + days - 1), header, ka,
+                mh);
+  }
+
+  // Stores header + KA's rows + MH's rows under `key` and a manifest naming
+  // it as output `name` with each location's byte range, as the batch job does.
+  void WriteOutput(const std::string& name, const std::string& key, const std::string& header,
+                   const std::string& ka, const std::string& mh) {
     auto info = base_->Put({kBuckets.processed, key, ""}, header + ka + mh);
     ASSERT_TRUE(info.ok());
     Json manifest = {{"format_version", 1},
                      {"outputs",
-                      {{"climate",
+                      {{name,
                         {{"key", key},
                          {"etag", info->etag},
                          {"size", info->size},
@@ -161,6 +197,58 @@ TEST_P(DataServiceTest, ObjectChangedUnderTheManifestIsDetected) {
   Result<Table> t = service.LoadClimateData({"KA", {}});
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kPreconditionFailed) << t.status().ToString();
+}
+
+TEST_P(DataServiceTest, FeaturesOnTheLastDateReadOnlyEachLocationsTail) {
+  WriteFeatureRun(400);
+  DataService service(*store_, kBuckets);
+  auto manifest = service.LoadManifest();
+  ASSERT_TRUE(manifest.ok());
+  auto locations = service.FeatureLocations(*manifest);
+  ASSERT_TRUE(locations.ok());
+  EXPECT_EQ(*locations, (std::vector<std::string>{"KA", "MH"}));
+  store_->ranged_bytes = 0;
+  Result<Table> t = service.LoadFeaturesOn(*manifest, Day("2023-01-01") + 399, *locations);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->num_rows(), 2);
+  EXPECT_EQ(t->FindColumn("location_code")->String(0), "KA");
+  EXPECT_EQ(t->FindColumn("location_code")->String(1), "MH");
+  EXPECT_DOUBLE_EQ(t->FindColumn("rainfall_mm_sum7")->Float64(1), 399);
+  EXPECT_EQ(store_->whole_gets, 0);
+  auto size =
+      base_->Head({kBuckets.processed, ProcessedCsvKey("features", Day("2023-01-01") + 399), ""});
+  ASSERT_TRUE(size.ok());
+  EXPECT_LT(store_->ranged_bytes * 10, size->size) << "read more than each location's tail";
+}
+
+TEST_P(DataServiceTest, FeaturesOnAnyDateEqualTheWholeTableFilteredToIt) {
+  WriteFeatureRun(400);
+  DataService service(*store_, kBuckets);
+  auto manifest = service.LoadManifest();
+  ASSERT_TRUE(manifest.ok());
+  for (int i : {0, 1, 2, 37, 100, 101, 250, 398, 399, 400, -30}) {
+    const int32_t day = Day("2023-01-01") + i;
+    Result<Table> on = service.LoadFeaturesOn(*manifest, day, {"KA", "MH"});
+    ASSERT_TRUE(on.ok()) << i << ": " << on.status().ToString();
+    Result<Table> all = service.LoadFeatures({"", {day, day}});
+    ASSERT_TRUE(all.ok());
+    EXPECT_TRUE(on->Equals(*all)) << "day " << i << "\n" << on->ToString() << all->ToString();
+  }
+  Result<Table> only_mh = service.LoadFeaturesOn(*manifest, Day("2023-01-01") + 100, {"MH"});
+  ASSERT_TRUE(only_mh.ok());
+  EXPECT_EQ(only_mh->num_rows(), 0);  // MH has no row on day 100
+  EXPECT_TRUE(only_mh->FindColumn("date") != nullptr);
+}
+
+TEST_P(DataServiceTest, FeaturesOnForAnUnknownLocationIsNotFoundNamingIt) {
+  WriteFeatureRun(30);
+  DataService service(*store_, kBuckets);
+  auto manifest = service.LoadManifest();
+  ASSERT_TRUE(manifest.ok());
+  Result<Table> t = service.LoadFeaturesOn(*manifest, Day("2023-01-10"), {"KA", "ZZ"});
+  ASSERT_FALSE(t.ok());
+  EXPECT_TRUE(t.status().IsNotFound());
+  EXPECT_NE(t.status().message().find("'ZZ'"), std::string::npos) << t.status().ToString();
 }
 
 TEST_P(DataServiceTest, OutputsSaveUnderDatedKeysAndLoadNewestOrGivenDate) {
