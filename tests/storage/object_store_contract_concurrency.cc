@@ -191,12 +191,20 @@ TEST_P(ObjectStoreContract, ReadersNeverSeeAMixOfTwoWrites) {
   const size_t size = 256 << 10;
   MustPut("flip", std::string(size, 'a'));
   std::atomic<bool> stop{false};
-  std::atomic<int> reads{0}, torn{0}, errors{0};
+  std::atomic<int> reads{0}, torn{0}, errors{0}, unavailable{0};
+  std::string first_error;  // the reader's own
   std::thread reader([&] {
     while (!stop) {
       Result<std::string> got = store().Get(Ref("flip"));
+      // Ceph RGW 16 at times answers a read racing overwrites of its key with
+      // 500 UnknownError, and again on every retry while the writes go on: a
+      // clear, retryable failure (Unavailable), never a mix of two values.
+      if (!got.ok() && got.status().code() == StatusCode::kUnavailable) {
+        ++unavailable;
+        continue;
+      }
       if (!got.ok()) {
-        ++errors;
+        if (errors++ == 0) first_error = got.status().ToString();
         continue;
       }
       ++reads;
@@ -217,9 +225,9 @@ TEST_P(ObjectStoreContract, ReadersNeverSeeAMixOfTwoWrites) {
   for (std::thread& t : writers) t.join();
   stop = true;
   reader.join();
-  EXPECT_GT(reads.load(), 0);
+  EXPECT_GT(reads.load(), unavailable.load());
   EXPECT_EQ(torn.load(), 0);
-  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(errors.load(), 0) << "first failed read: " << first_error;
 }
 
 TEST_P(ObjectStoreContract, VersioningKeepsPriorVersionsAndDeleteMarkers) {
