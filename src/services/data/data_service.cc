@@ -39,12 +39,18 @@ Result<Table> FilterDates(Table table, const DateRange& range) {
       [&](int64_t r) { return dates->IsValid(r) && dates->Date(r) >= lo && dates->Date(r) <= hi; });
 }
 
-Result<std::pair<uint64_t, uint64_t>> LocationRange(const Json& entry, const std::string& location,
-                                                    const std::string& key) {
+// The manifest entry's {location: [offset, length]} object.
+Result<const Json*> LocationRanges(const Json& entry, const std::string& key) {
   const auto ranges = entry.find("ranges");
   if (ranges == entry.end() || !ranges->is_object()) {
     return Status::Corruption(std::string(kProcessedManifestKey) + ": no \"ranges\" for " + key);
   }
+  return &*ranges;
+}
+
+Result<std::pair<uint64_t, uint64_t>> LocationRange(const Json& entry, const std::string& location,
+                                                    const std::string& key) {
+  ASSIGN_OR_RETURN(const Json* ranges, LocationRanges(entry, key));
   const auto range = ranges->find(location);
   if (range == ranges->end()) {
     return Status::NotFound("location '" + location + "' has no rows in " + key);
@@ -171,11 +177,7 @@ Result<Table> DataService::LoadOutputTable(std::string_view name, const Schema& 
 
 Result<std::vector<std::string>> DataService::FeatureLocations(const Json& manifest) {
   ASSIGN_OR_RETURN(const Json* entry, ManifestOutput(manifest, "features"));
-  const auto ranges = entry->find("ranges");
-  if (ranges == entry->end() || !ranges->is_object()) {
-    return Status::Corruption(std::string(kProcessedManifestKey) + ": no \"ranges\" for " +
-                              (*entry)["key"].get<std::string>());
-  }
+  ASSIGN_OR_RETURN(const Json* ranges, LocationRanges(*entry, (*entry)["key"].get<std::string>()));
   std::vector<std::string> locations;
   for (const auto& [code, range] : ranges->items()) locations.push_back(code);
   std::sort(locations.begin(), locations.end());
