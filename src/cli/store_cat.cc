@@ -1,12 +1,10 @@
 // `climahealth store cat`: write an object (or a byte range of it) to stdout.
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <charconv>
 
+#include "cli/std_streams.h"
 #include "cli/store_verbs.h"
-#include "core/os_error.h"
 
 namespace ch::cli {
 namespace {
@@ -14,21 +12,6 @@ namespace {
 struct CatArgs {
   std::string object;
   std::string range;
-};
-
-class StdoutSink final : public ByteSink {
- public:
-  Status Write(std::string_view bytes) override {
-    while (!bytes.empty()) {
-      ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return StatusFromErrno(errno, "write to stdout");
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return Status::Ok();
-  }
 };
 
 // "10-99" (inclusive), "10-" (to the end) or "-10" (the last 10 bytes).

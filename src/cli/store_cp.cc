@@ -1,12 +1,12 @@
 // `climahealth store cp|put|get`: copy between local files and the store,
 // or within the store (server-side), one object or a whole prefix.
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 
 #include "cli/progress.h"
+#include "cli/std_streams.h"
 #include "cli/store_verbs.h"
 #include "core/os_error.h"
 
@@ -26,27 +26,6 @@ struct CpArgs {
   std::string content_type;
   std::vector<std::string> metadata;
   Direction direction = Direction::kAny;
-};
-
-class StdinSource final : public ByteSource {
- public:
-  Result<size_t> Read(char* buf, size_t n) override {
-    for (;;) {
-      ssize_t got = ::read(STDIN_FILENO, buf, n);
-      if (got >= 0) return static_cast<size_t>(got);
-      if (errno != EINTR) return StatusFromErrno(errno, "read stdin");
-    }
-  }
-};
-
-class StdoutSink final : public ByteSink {
- public:
-  Status Write(std::string_view bytes) override {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) {
-      return StatusFromErrno(errno, "write to stdout");
-    }
-    return Status::Ok();
-  }
 };
 
 std::string GuessContentType(const std::string& key) {

@@ -25,6 +25,12 @@ namespace {
 constexpr int kSpinUpDays = 64;
 constexpr int kLocationDaysPerBlock = 1 << 17;
 
+}  // namespace
+
+// BlockEngine::Impl holds these, so they live in a named namespace (a member
+// whose type has internal linkage would tie Impl to this one file).
+namespace engine_internal {
+
 class LocationSim {
  public:
   LocationSim(const Location& location, uint64_t seed, int start_year, bool health, bool hospital)
@@ -58,6 +64,14 @@ struct Worker {
   int end_location = 0;
   std::array<Fragment, 4> fragments;  // by Dataset
 };
+
+}  // namespace engine_internal
+
+namespace {
+
+using engine_internal::Fragment;
+using engine_internal::LocationSim;
+using engine_internal::Worker;
 
 // Runs fn(0..n-1), fn(0) on the calling thread. If a thread cannot be
 // started its share runs inline: slower, same result.

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/os_error.h"
+#include "storage/posix_file.h"
 
 namespace ch {
 namespace {
@@ -55,15 +56,8 @@ class FdSink final : public ByteSink {
  public:
   explicit FdSink(int fd) : fd_(fd) {}
   Status Write(std::string_view bytes) override {
-    while (!bytes.empty()) {
-      ssize_t put = ::write(fd_, bytes.data(), bytes.size());
-      if (put < 0) {
-        if (errno == EINTR) continue;
-        return StatusFromErrno(errno, "write");
-      }
-      bytes.remove_prefix(static_cast<size_t>(put));
-      written_ += static_cast<uint64_t>(put);
-    }
+    RETURN_IF_ERROR(posix::WriteAll(fd_, bytes, "download"));
+    written_ += bytes.size();
     if (written_ - flushed_ >= kWritebackBytes) {
       // Only a hint to start writing: errors surface at the fsync.
       ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),

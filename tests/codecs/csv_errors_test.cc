@@ -8,7 +8,7 @@
 namespace ch {
 namespace {
 
-CsvReadOptions Climate() {
+CsvReadOptions ClimateFromRaw() {
   CsvReadOptions o;
   o.source_name = "raw/climate_data.csv";
   o.schema = Schema({{"date", DataType::kDate},
@@ -77,7 +77,7 @@ class CsvMalformedTest : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(CsvMalformedTest, NamesTheSourceLineColumnAndReason) {
   const Malformed& m = GetParam();
-  Result<Table> t = ParseCsv(m.csv, Climate());
+  Result<Table> t = ParseCsv(m.csv, ClimateFromRaw());
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(t.status().message(), "parse csv raw/climate_data.csv: " + m.error);
@@ -85,7 +85,7 @@ TEST_P(CsvMalformedTest, NamesTheSourceLineColumnAndReason) {
 
 TEST_P(CsvMalformedTest, SameErrorWhenFedAByteAtATime) {
   const Malformed& m = GetParam();
-  CsvReadOptions o = Climate();
+  CsvReadOptions o = ClimateFromRaw();
   o.block_size = 5;
   CsvStreamParser parser(o, [](Table&) { return Status::Ok(); });
   Status s;
@@ -98,7 +98,7 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, CsvMalformedTest, ::testing::ValuesIn(Catalo
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(CsvLenientTest, BadRowsAreLeftOutCountedAndListed) {
-  CsvReadOptions o = Climate();
+  CsvReadOptions o = ClimateFromRaw();
   o.bad_rows = BadRowPolicy::kSkip;
   std::string csv = std::string(kHeader) +
                     "2024-01-01,KA,30.5,1\n"

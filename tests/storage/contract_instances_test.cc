@@ -10,17 +10,17 @@
 namespace ch::testing {
 namespace {
 
-constexpr char kBucket[] = "contract-bucket";
+constexpr char kContractBucket[] = "contract-bucket";
 
 Result<ContractEnv> MakeLocalEnv() {
   auto dir = std::make_shared<TempDir>("contract");
   LocalStoreOptions options;
   options.root = dir->path() / "store";
   ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store, LocalStore::Make(options));
-  RETURN_IF_ERROR(store->CreateBucket(kBucket));
+  RETURN_IF_ERROR(store->CreateBucket(kContractBucket));
   ContractEnv env;
   env.store = std::move(store);
-  env.bucket = kBucket;
+  env.bucket = kContractBucket;
   env.prefix = "";         // top level: listings must skip the store's reserved directory
   env.cleanup = [dir] {};  // the last copy of `dir` removes the tree
   return env;
@@ -28,12 +28,13 @@ Result<ContractEnv> MakeLocalEnv() {
 
 Result<ContractEnv> MakeMemoryEnv() {
   auto store = std::make_unique<MemoryStore>("contract");
-  RETURN_IF_ERROR(store->CreateBucket(kBucket));
+  RETURN_IF_ERROR(store->CreateBucket(kContractBucket));
   RETURN_IF_ERROR(
-      store->Put(ObjectRef{kBucket, "elsewhere/noise", ""}, "not under the prefix").status());
+      store->Put(ObjectRef{kContractBucket, "elsewhere/noise", ""}, "not under the prefix")
+          .status());
   ContractEnv env;
   env.store = std::move(store);
-  env.bucket = kBucket;
+  env.bucket = kContractBucket;
   env.prefix = "tenant/";
   return env;
 }

@@ -23,7 +23,7 @@ namespace ch {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr char kBucket[] = "models-bucket";
+constexpr char kProcessBucket[] = "models-bucket";
 
 // A running local_put_child with a pipe to its stdin and one from its stdout.
 class Child {
@@ -99,17 +99,17 @@ class LocalStoreProcessTest : public ::testing::Test {
     Result<std::unique_ptr<LocalStore>> store = LocalStore::Make(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    ASSERT_TRUE(store_->CreateBucket(kBucket).ok());
+    ASSERT_TRUE(store_->CreateBucket(kProcessBucket).ok());
   }
   std::string root() const { return (dir_.path() / "store").string(); }
-  ObjectRef Ref(const std::string& key) const { return ObjectRef{kBucket, key, ""}; }
+  ObjectRef Ref(const std::string& key) const { return ObjectRef{kProcessBucket, key, ""}; }
   size_t TempFiles() const {
-    fs::path tmp = dir_.path() / "store" / kBucket / ".climahealth" / "tmp";
+    fs::path tmp = dir_.path() / "store" / kProcessBucket / ".climahealth" / "tmp";
     return static_cast<size_t>(std::distance(fs::directory_iterator(tmp), {}));
   }
   std::vector<std::string> Keys() {
     std::vector<std::string> keys;
-    EXPECT_TRUE(ForEachObject(*store_, kBucket, "", [&](const ObjectInfo& info) {
+    EXPECT_TRUE(ForEachObject(*store_, kProcessBucket, "", [&](const ObjectInfo& info) {
                   keys.push_back(info.key);
                   return Status::Ok();
                 }).ok());
@@ -140,7 +140,7 @@ TEST_F(LocalStoreProcessTest, KillDuringPutLeavesOldObjectIntact) {
   options.content_type = "text/old";
   ASSERT_TRUE(store_->Put(Ref("models/risk.json"), old_bytes, options).ok());
   // 64 MiB in 1 MiB chunks, 20 ms apart: the put is still streaming when killed.
-  Child child({"slow-put", root(), kBucket, "models/risk.json", std::to_string(64 << 20),
+  Child child({"slow-put", root(), kProcessBucket, "models/risk.json", std::to_string(64 << 20),
                std::to_string(1 << 20), "20000"});
   ASSERT_TRUE(child.started());
   uint64_t written = 0;
@@ -170,7 +170,7 @@ TEST_F(LocalStoreProcessTest, KillAtRandomMomentsNeverTearsObjectOrMetadata) {
   std::mt19937 rng(12345);
   for (int round = 0; round < 25; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    Child child({"overwrite", root(), kBucket, "state.bin", std::to_string(256 << 10), "0"});
+    Child child({"overwrite", root(), kProcessBucket, "state.bin", std::to_string(256 << 10), "0"});
     ASSERT_TRUE(child.started());
     int puts = 1 + static_cast<int>(rng() % 4);
     for (int i = 0; i < puts; ++i) ASSERT_FALSE(child.ReadLine().empty());
@@ -189,7 +189,7 @@ TEST_F(LocalStoreProcessTest, HundredProcessesRacingIfNoneMatchHaveOneWinner) {
     std::vector<std::unique_ptr<Child>> children;
     for (int i = 0; i < 100; ++i) {
       children.push_back(std::make_unique<Child>(std::vector<std::string>{
-          "create", root(), kBucket, key, "process " + std::to_string(i)}));
+          "create", root(), kProcessBucket, key, "process " + std::to_string(i)}));
       ASSERT_TRUE(children.back()->started());
     }
     for (auto& c : children) c->CloseStdin();  // everyone starts at once
@@ -218,7 +218,7 @@ TEST_F(LocalStoreProcessTest, ReaderNeverSeesAMixWhileProcessesOverwrite) {
   std::vector<std::unique_ptr<Child>> writers;
   for (int i = 0; i < 16; ++i) {
     writers.push_back(std::make_unique<Child>(std::vector<std::string>{
-        "overwrite", root(), kBucket, "shared.bin", std::to_string(128 << 10), "8"}));
+        "overwrite", root(), kProcessBucket, "shared.bin", std::to_string(128 << 10), "8"}));
   }
   std::atomic<bool> done{false};
   std::atomic<int> reads{0}, torn{0};

@@ -24,17 +24,14 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 namespace fs = std::filesystem;
 
-constexpr char kBucket[] = "raw-bucket";
+constexpr char kLocalBucket[] = "raw-bucket";
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void WriteFile(const fs::path& path, std::string_view bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+using ch::testing::WriteFile;
 
 // Every path under `dir` with its size (0 for directories), for before/after checks.
 std::set<std::string> Tree(const fs::path& dir) {
@@ -54,14 +51,14 @@ class LocalStoreTest : public ::testing::Test {
     Result<std::unique_ptr<LocalStore>> store = LocalStore::Make(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    ASSERT_TRUE(store_->CreateBucket(kBucket).ok());
+    ASSERT_TRUE(store_->CreateBucket(kLocalBucket).ok());
   }
   fs::path root() const { return dir_.path() / "store"; }
-  fs::path bucket_dir() const { return root() / kBucket; }
-  ObjectRef Ref(std::string key) const { return ObjectRef{kBucket, std::move(key), ""}; }
+  fs::path bucket_dir() const { return root() / kLocalBucket; }
+  ObjectRef Ref(std::string key) const { return ObjectRef{kLocalBucket, std::move(key), ""}; }
   std::vector<std::string> Keys() {
     std::vector<std::string> keys;
-    Status st = ForEachObject(*store_, kBucket, "", [&](const ObjectInfo& info) {
+    Status st = ForEachObject(*store_, kLocalBucket, "", [&](const ObjectInfo& info) {
       keys.push_back(info.key);
       return Status::Ok();
     });
@@ -139,11 +136,11 @@ TEST_F(LocalStoreTest, ListingPrefixesNeverWalkOutsideTheBucket) {
     SCOPED_TRACE(prefix);
     ListOptions options;
     options.prefix = prefix;
-    Result<ListPage> page = store_->List(kBucket, options);
+    Result<ListPage> page = store_->List(kLocalBucket, options);
     ASSERT_TRUE(page.ok()) << page.status().ToString();
     EXPECT_THAT(page->objects, IsEmpty());
-    EXPECT_EQ(store_->Size(kBucket, prefix)->objects, 0u);
-    Result<VersionPage> versions = store_->ListVersions(kBucket, options);
+    EXPECT_EQ(store_->Size(kLocalBucket, prefix)->objects, 0u);
+    Result<VersionPage> versions = store_->ListVersions(kLocalBucket, options);
     ASSERT_TRUE(versions.ok());
     EXPECT_THAT(versions->versions, IsEmpty());
   }
@@ -232,7 +229,7 @@ TEST_F(LocalStoreTest, DeleteManyReportsBadKeysAndDeletesTheRest) {
   ASSERT_TRUE(store_->Put(Ref("d/1"), "x").ok());
   ASSERT_TRUE(store_->Put(Ref("d/2"), "x").ok());
   Result<std::vector<KeyError>> failed =
-      store_->DeleteMany(kBucket, {"d/1", "../escape", "d/2", "never/there"});
+      store_->DeleteMany(kLocalBucket, {"d/1", "../escape", "d/2", "never/there"});
   ASSERT_TRUE(failed.ok()) << failed.status().ToString();
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ((*failed)[0].key, "../escape");
@@ -243,16 +240,16 @@ TEST_F(LocalStoreTest, DeleteManyReportsBadKeysAndDeletesTheRest) {
 
 TEST_F(LocalStoreTest, ReservedDirectoryNeverAppearsInListings) {
   ASSERT_TRUE(store_->Put(Ref("a.txt"), "x").ok());
-  ASSERT_TRUE(store_->SetVersioning(kBucket, true).ok());
+  ASSERT_TRUE(store_->SetVersioning(kLocalBucket, true).ok());
   ASSERT_TRUE(store_->Put(Ref("a.txt"), "y").ok());
   WriteFile(bucket_dir() / ".climahealth" / "tmp" / "999999-0-junk", "half-written");
   EXPECT_THAT(Keys(), ::testing::ElementsAre("a.txt"));
   ListOptions options;
   options.delimiter = "/";
-  Result<ListPage> page = store_->List(kBucket, options);
+  Result<ListPage> page = store_->List(kLocalBucket, options);
   ASSERT_TRUE(page.ok());
   EXPECT_THAT(page->common_prefixes, IsEmpty());
-  Result<Usage> usage = store_->Size(kBucket);
+  Result<Usage> usage = store_->Size(kLocalBucket);
   ASSERT_TRUE(usage.ok());
   EXPECT_EQ(usage->objects, 1u);
 }
@@ -311,12 +308,12 @@ TEST_F(LocalStoreTest, MakeChecksTheRoot) {
 
 TEST_F(LocalStoreTest, SuspendedVersioningReplacesTheNullVersion) {
   ASSERT_TRUE(store_->Put(Ref("k"), "null-1").ok());
-  ASSERT_TRUE(store_->SetVersioning(kBucket, true).ok());
+  ASSERT_TRUE(store_->SetVersioning(kLocalBucket, true).ok());
   ObjectInfo v1 = store_->Put(Ref("k"), "v1").value();
-  ASSERT_TRUE(store_->SetVersioning(kBucket, false).ok());
-  EXPECT_FALSE(store_->GetVersioning(kBucket).value_or(true));
+  ASSERT_TRUE(store_->SetVersioning(kLocalBucket, false).ok());
+  EXPECT_FALSE(store_->GetVersioning(kLocalBucket).value_or(true));
   ASSERT_TRUE(store_->Put(Ref("k"), "null-2").ok());
-  Result<VersionPage> page = store_->ListVersions(kBucket, ListOptions{"k", "", 1000, ""});
+  Result<VersionPage> page = store_->ListVersions(kLocalBucket, ListOptions{"k", "", 1000, ""});
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   std::vector<std::string> ids;
   for (const ObjectVersion& v : page->versions) ids.push_back(v.info.version_id);
@@ -331,14 +328,14 @@ TEST_F(LocalStoreTest, SuspendedVersioningReplacesTheNullVersion) {
 }
 
 TEST_F(LocalStoreTest, VersionsOfKeysWithAtAndPercentSegmentsStayApart) {
-  ASSERT_TRUE(store_->SetVersioning(kBucket, true).ok());
+  ASSERT_TRUE(store_->SetVersioning(kLocalBucket, true).ok());
   // "@x" segments look like version files and "%" is the escape: all must survive.
   const std::vector<std::string> keys = {"a", "a/@null", "a/%40b", "a/@b", "%", "@/x"};
   for (const std::string& key : keys) {
     ASSERT_TRUE(store_->Put(Ref(key), key + " v1").ok()) << key;
     ASSERT_TRUE(store_->Delete(Ref(key)).ok()) << key;  // "a" must go before "a/…"
   }
-  Result<VersionPage> page = store_->ListVersions(kBucket, ListOptions{"", "", 1000, ""});
+  Result<VersionPage> page = store_->ListVersions(kLocalBucket, ListOptions{"", "", 1000, ""});
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   std::vector<std::string> seen;
   for (const ObjectVersion& v : page->versions) {

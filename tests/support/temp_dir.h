@@ -1,12 +1,15 @@
-// A fresh directory under the system temp dir, removed with everything in it.
+// A fresh directory under the system temp dir, removed with everything in it,
+// and a helper that writes files into such trees.
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 
 namespace ch::testing {
 
@@ -31,5 +34,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Writes `bytes` to `path`, creating its directories, replacing any old content.
+inline void WriteFile(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 }  // namespace ch::testing

@@ -16,7 +16,7 @@ using internal::JobInputs;
 using services::DataService;
 using services::OutputKind;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMissingDay = std::numeric_limits<double>::quiet_NaN();
 
 // The location's daily values of `column` (NaN where absent), through the run date.
 Result<DailySeries> SeriesOf(const JobInputs& in, const std::string& location,
@@ -27,7 +27,7 @@ Result<DailySeries> SeriesOf(const JobInputs& in, const std::string& location,
   DailySeries s;
   if (rows.empty()) return s;
   s.first_date = dates->Date(rows.front());
-  s.values.assign(static_cast<size_t>(dates->Date(rows.back()) - s.first_date + 1), kNaN);
+  s.values.assign(static_cast<size_t>(dates->Date(rows.back()) - s.first_date + 1), kMissingDay);
   for (int64_t r : rows) {
     if (values->IsNull(r)) continue;
     double v = values->type() == DataType::kInt64 ? static_cast<double>(values->Int64(r))
