@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev libpugixml-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy python3 python3-pandas python3-boto3 python3-botocore awscli
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime

@@ -81,7 +81,8 @@ timed() {
 for pass in first rerun; do
   echo "== $pass"
   timed "climahealth-$pass" env CLIMAHEALTH_CONFIG="$WORK/climahealth.toml" "$BIN" migrate "$SRC" \
-    --map "data/raw/=$BUCKET/bench-$RUN/ch/" -j "$JOBS" --no-progress
+    --map "data/raw/=$BUCKET/bench-$RUN/ch/" -j "$JOBS" --no-progress \
+    --digest-cache "$WORK/digests-$RUN.sqlite3"
   timed "aws-$pass" env AWS_CONFIG_FILE="$WORK/aws-config" /usr/bin/aws --endpoint-url "$ENDPOINT" \
     s3 sync --only-show-errors "$SRC/data/raw" "s3://$BUCKET/bench-$RUN/aws/"
   timed "rclone-$pass" rclone copy "$SRC/data/raw" "bench:$BUCKET/bench-$RUN/rclone/" \
@@ -101,3 +102,4 @@ if [[ ${BENCH_KEEP:-0} != 1 ]]; then
   /usr/bin/aws --endpoint-url "$ENDPOINT" s3 rm --recursive --only-show-errors \
     "s3://$BUCKET/bench-$RUN/" || true
 fi
+rm -f "$WORK/digests-$RUN.sqlite3"*

@@ -13,6 +13,7 @@
 #include "cli/location.h"
 #include "cli/progress.h"
 #include "cli/store_factory.h"
+#include "jobs/migrate/digest_cache.h"
 #include "jobs/migrate/migrate.h"
 #include "storage/local_store.h"
 
@@ -33,6 +34,8 @@ struct MigrateArgs {
   std::string bwlimit;
   std::string report;
   bool no_progress = false;
+  std::string digest_cache;
+  bool no_digest_cache = false;
 };
 
 // "50M", "1.5G", "800k", "1000" → bytes per second (k/M/G are powers of 1024).
@@ -156,6 +159,11 @@ void PrintSummary(const migrate::MigrateReport& r) {
       static_cast<unsigned long long>(r.deleted.files), HumanBytes(r.deleted.bytes).c_str(),
       static_cast<unsigned long long>(r.failed), r.seconds,
       HumanBytes(static_cast<uint64_t>(static_cast<double>(r.copied.bytes) / secs)).c_str());
+  if (r.hashed.files > 0) {
+    std::printf("migrate: read %llu source files (%s) to compare them by content\n",
+                static_cast<unsigned long long>(r.hashed.files),
+                HumanBytes(r.hashed.bytes).c_str());
+  }
   if (!r.aborted_uploads.empty()) {
     std::printf("migrate: aborted %zu stale multipart uploads\n", r.aborted_uploads.size());
   }
@@ -192,6 +200,10 @@ Status RunMigrate(CommandContext& ctx, const MigrateArgs& args) {
   options.concurrency = args.jobs > 0 ? args.jobs : config->storage.concurrency;
   options.part_size = config->storage.part_size;
   options.multipart_threshold = config->storage.multipart_threshold;
+  if (!args.no_digest_cache) {
+    options.digest_cache = args.digest_cache.empty() ? migrate::DigestCache::DefaultFile()
+                                                     : std::filesystem::path(args.digest_cache);
+  }
   // The backend itself, undecorated: migrate aborts stale S3 multipart uploads,
   // and an s3:// source in the same store is copied server-side.
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> configured, MakeStore(*config));
@@ -249,9 +261,16 @@ void AddMigrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--bwlimit", args->bwlimit, "bandwidth limit over all transfers, e.g. 50M");
   cmd->add_option("--report", args->report, "write the JSON report to FILE");
   cmd->add_flag("--no-progress", args->no_progress, "no progress line");
+  cmd->add_option("--digest-cache", args->digest_cache,
+                  "where source files' MD5s are remembered between runs (default\n"
+                  "$XDG_CACHE_HOME/climahealth/migrate-digests.sqlite3)");
+  cmd->add_flag("--no-digest-cache", args->no_digest_cache,
+                "hash every source file, remembering nothing");
   cmd->footer(
       "Unchanged means equal content: the destination's MD5 ETag, the climahealth-md5\n"
       "metadata recorded at upload, or the predicted multipart ETag, against the source's MD5.\n"
+      "A file's MD5 is taken from the digest cache only while its device, inode, size,\n"
+      "mtime and ctime are those it had when it was hashed; --verify always reads.\n"
       "Failures make the exit code non-zero and are listed in the JSON report with reasons.");
   cmd->callback([&ctx, args] { ctx.exit_code = Report(RunMigrate(ctx, *args)); });
 }

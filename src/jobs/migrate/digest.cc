@@ -48,27 +48,31 @@ Digest DigestBuilder::Finish() {
   return digest;
 }
 
-Result<Digest> HashFile(const std::string& path, uint64_t part_size, uint64_t threshold) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return StatusFromErrno(errno, "read " + path);
-  struct stat st {};
-  ::fstat(fd, &st);
+Result<Digest> HashOpenFile(int fd, uint64_t size, uint64_t part_size, uint64_t threshold,
+                            const std::string& path) {
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  DigestBuilder builder(static_cast<uint64_t>(st.st_size), part_size, threshold);
+  DigestBuilder builder(size, part_size, threshold);
   std::vector<char> buf(1 << 20);
   for (;;) {
     ssize_t got = ::read(fd, buf.data(), buf.size());
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      int err = errno;
-      ::close(fd);
-      return StatusFromErrno(err, "read " + path);
-    }
+    if (got < 0) return StatusFromErrno(errno, "read " + path);
     if (got == 0) break;
     builder.Update(std::string_view(buf.data(), static_cast<size_t>(got)));
   }
-  ::close(fd);
   return builder.Finish();
+}
+
+Result<Digest> HashFile(const std::string& path, uint64_t part_size, uint64_t threshold) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return StatusFromErrno(errno, "read " + path);
+  struct stat st {};
+  Result<Digest> digest =
+      ::fstat(fd, &st) == 0
+          ? HashOpenFile(fd, static_cast<uint64_t>(st.st_size), part_size, threshold, path)
+          : Result<Digest>(StatusFromErrno(errno, "stat " + path));
+  ::close(fd);
+  return digest;
 }
 
 namespace {

@@ -40,6 +40,10 @@ class DigestBuilder {
 // Hashes the file at `path`.
 Result<Digest> HashFile(const std::string& path, uint64_t part_size, uint64_t threshold);
 
+// Hashes an open file of `size` bytes from its current offset; `path` names it in errors.
+Result<Digest> HashOpenFile(int fd, uint64_t size, uint64_t part_size, uint64_t threshold,
+                            const std::string& path);
+
 // Streams an object through a DigestBuilder.
 Result<Digest> HashObject(ObjectStore& store, const ObjectRef& ref, uint64_t size,
                           uint64_t part_size, uint64_t threshold);

@@ -9,6 +9,7 @@
 
 #include "jobs/migrate/glob.h"
 #include "jobs/migrate/transfer.h"
+#include "obs/log.h"
 #include "storage/s3/s3_store.h"
 
 namespace ch::migrate {
@@ -237,6 +238,17 @@ Result<bool> PrepareDestination(ObjectStore& dest, const Mapping& m, const Migra
   return true;
 }
 
+std::unique_ptr<DigestCache> OpenDigestCache(const Source& source, const MigrateOptions& options) {
+  if (options.digest_cache.empty() || source.store != nullptr || options.mode == Mode::kVerify) {
+    return nullptr;
+  }
+  Result<std::unique_ptr<DigestCache>> cache = DigestCache::Open(options.digest_cache);
+  if (cache.ok()) return std::move(*cache);
+  obs::LogWarn("migrate: no digest cache; every file is hashed",
+               {{"error", cache.status().ToString()}});
+  return nullptr;
+}
+
 }  // namespace
 
 Result<MigrateReport> Migrate(const Source& source, ObjectStore& destination,
@@ -251,8 +263,9 @@ Result<MigrateReport> Migrate(const Source& source, ObjectStore& destination,
     ASSIGN_OR_RETURN(bool e, PrepareDestination(destination, m, options, started, report));
     exists.push_back(e);
   }
+  std::unique_ptr<DigestCache> cache = OpenDigestCache(source, options);
   Throttle throttle(options.bandwidth_limit);
-  Transferer transferer(source, destination, options, throttle);
+  Transferer transferer(source, destination, options, throttle, cache.get());
   Tallier tallier(report, options.max_listed_failures, options.progress);
   Status status;
   {
@@ -264,6 +277,12 @@ Result<MigrateReport> Migrate(const Source& source, ObjectStore& destination,
     }
     if (options.progress != nullptr) options.progress->planning_done = true;
     pool.Finish();
+  }
+  report.hashed = transferer.Hashed();
+  if (cache != nullptr) {
+    if (Status flushed = cache->Flush(); !flushed.ok()) {
+      obs::LogWarn("migrate: could not save the digest cache", {{"error", flushed.ToString()}});
+    }
   }
   RETURN_IF_ERROR(status.WithContext("migrate"));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -73,6 +73,11 @@ struct MigrateOptions {
   int attempts = 3;                    // tries per object before it is reported failed
   size_t max_listed_failures = 10000;  // failures beyond this are only counted
   Progress* progress = nullptr;        // borrowed, may be null
+  // Where a directory source's file digests are remembered between runs
+  // (digest_cache.h), so a re-run reads only files that changed; empty: none.
+  // Verify mode always reads every file. A cache that cannot be used is
+  // reported as a warning and the run goes on without it.
+  std::filesystem::path digest_cache;
 };
 
 struct Tally {
@@ -91,6 +96,7 @@ struct MigrateReport {
   Tally copied;   // in a dry run: would be copied
   Tally skipped;  // unchanged (in verify mode: verified equal)
   Tally deleted;  // in a dry run: would be deleted
+  Tally hashed;   // source files read to compare them (not found in the digest cache)
   uint64_t failed = 0;
   std::vector<Failure> failures;             // the first max_listed_failures
   std::vector<std::string> aborted_uploads;  // stale multipart uploads removed

@@ -82,6 +82,7 @@ std::string ReportToJson(const MigrateReport& report) {
       {"copied", TallyJson(report.copied)},
       {"skipped", TallyJson(report.skipped)},
       {"deleted", TallyJson(report.deleted)},
+      {"hashed", TallyJson(report.hashed)},
       {"failed", report.failed},
       {"failures", failures},
       {"aborted_uploads", report.aborted_uploads},

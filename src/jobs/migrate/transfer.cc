@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/os_error.h"
+#include "obs/log.h"
 
 namespace ch::migrate {
 namespace {
@@ -38,29 +39,6 @@ bool Retryable(const Status& s) {
     default:
       return false;
   }
-}
-
-Result<std::string> ReadWholeFile(const std::string& path, uint64_t size_hint) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return StatusFromErrno(errno, "read " + path);
-  std::string bytes;
-  bytes.resize(size_hint + 1);
-  size_t have = 0;
-  for (;;) {
-    if (have == bytes.size()) bytes.resize(bytes.size() * 2 + 4096);
-    ssize_t got = ::read(fd, bytes.data() + have, bytes.size() - have);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      int err = errno;
-      ::close(fd);
-      return StatusFromErrno(err, "read " + path);
-    }
-    if (got == 0) break;
-    have += static_cast<size_t>(got);
-  }
-  ::close(fd);
-  bytes.resize(have);
-  return bytes;
 }
 
 // A file as a ByteSource, throttled, reporting bytes as they are read.
@@ -118,8 +96,14 @@ std::string Transferer::SourceName(const Task& task) const {
   return m.from_prefix + task.source.rel;
 }
 
+std::string Transferer::AbsoluteRoot(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(directory, ec);
+  return ec ? directory.string() : absolute.string();
+}
+
 std::string Transferer::SourcePath(const Task& task) const {
-  return source_.directory.string() + "/" + task.mapping->from_prefix + task.source.rel;
+  return source_root_ + "/" + task.mapping->from_prefix + task.source.rel;
 }
 
 ObjectRef Transferer::DestRef(const Task& task) const {
@@ -177,10 +161,35 @@ Result<Verdict> Transferer::Compare(const Task& task) {
   return back.md5 == digest.md5 ? Verdict::kEqual : Verdict::kDifferent;
 }
 
-Result<Digest> Transferer::SourceDigest(const Task& task) {
-  if (source_.store == nullptr) {
-    return HashFile(SourcePath(task), options_.part_size, options_.multipart_threshold);
+void Transferer::CacheTrouble(const Status& status) {
+  if (cache_warned_.exchange(true)) return;
+  obs::LogWarn("migrate: the digest cache failed; files are hashed again",
+               {{"error", status.ToString()}});
+}
+
+void Transferer::Remember(const std::string& path, const std::optional<FileStamp>& stamp,
+                          const Digest& digest) {
+  if (cache_ == nullptr || !stamp) return;
+  Status s = cache_->Remember(path, *stamp, Layout(), digest);
+  if (!s.ok()) CacheTrouble(s);
+}
+
+Result<Digest> Transferer::FileDigest(const std::string& path) {
+  if (cache_ != nullptr) {
+    ASSIGN_OR_RETURN(FileStamp stamp, StampOf(path));
+    Result<std::optional<Digest>> hit = cache_->Find(path, stamp, Layout());
+    if (!hit.ok()) CacheTrouble(hit.status());
+    if (hit.ok() && *hit) return std::move(**hit);
   }
+  ASSIGN_OR_RETURN(StampedDigest hashed, HashFileStamped(path, Layout()));
+  ++hashed_files_;
+  hashed_bytes_ += hashed.digest.size;
+  Remember(path, hashed.stamp, hashed.digest);
+  return std::move(hashed.digest);
+}
+
+Result<Digest> Transferer::SourceDigest(const Task& task) {
+  if (source_.store == nullptr) return FileDigest(SourcePath(task));
   const Mapping& m = *task.mapping;
   ObjectRef from{m.from_bucket, m.from_prefix + task.source.rel, ""};
   if (IsPlainMd5(task.source.etag)) return Digest{task.source.etag, "", task.source.size};
@@ -202,15 +211,17 @@ Status Transferer::UploadFile(const std::string& path, const ObjectRef& to, uint
   PutOptions put;
   put.content_type = GuessContentType(to.key);
   if (size <= std::min(kSmallObject, options_.multipart_threshold)) {
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path, size));
+    ASSIGN_OR_RETURN(StampedBytes file, ReadFileStamped(path));
+    const std::string& bytes = file.bytes;
     Digest digest = DigestOf(bytes, options_.part_size, options_.multipart_threshold);
+    Remember(path, file.stamp, digest);
     put.metadata[kMd5MetadataKey] = digest.md5;
     throttle_.Acquire(bytes.size());
     ASSIGN_OR_RETURN(ObjectInfo info, dest_.Put(to, bytes, put));
     AddProgress(bytes.size());
     return VerifyCopy(info, digest, to);
   }
-  ASSIGN_OR_RETURN(Digest digest, HashFile(path, options_.part_size, options_.multipart_threshold));
+  ASSIGN_OR_RETURN(Digest digest, FileDigest(path));
   put.metadata[kMd5MetadataKey] = digest.md5;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return StatusFromErrno(errno, "read " + path);

@@ -1,13 +1,16 @@
 // One object's work: compare it with its destination, copy it, verify the copy.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "jobs/migrate/cursors.h"
 #include "jobs/migrate/digest.h"
+#include "jobs/migrate/digest_cache.h"
 #include "jobs/migrate/migrate.h"
 
 namespace ch::migrate {
@@ -40,12 +43,21 @@ struct Outcome {
 // Thread-safe: Process may run on many threads at once.
 class Transferer {
  public:
+  // `cache` (borrowed, may be null) remembers directory sources' digests.
   Transferer(const Source& source, ObjectStore& destination, const MigrateOptions& options,
-             Throttle& throttle)
-      : source_(source), dest_(destination), options_(options), throttle_(throttle) {}
+             Throttle& throttle, DigestCache* cache)
+      : source_(source),
+        source_root_(AbsoluteRoot(source.directory)),
+        dest_(destination),
+        options_(options),
+        throttle_(throttle),
+        cache_(cache) {}
 
   // Decides, and in copy mode does, what `task` needs.
   Outcome Process(const Task& task);
+
+  // Source files read to compute a digest for comparison (digest cache misses).
+  Tally Hashed() const { return {hashed_files_.load(), hashed_bytes_.load()}; }
 
   // Names for reports: the source path or bucket/key, and the destination bucket/key.
   std::string SourceName(const Task& task) const;
@@ -54,6 +66,13 @@ class Transferer {
  private:
   Result<Verdict> Compare(const Task& task);
   Result<Digest> SourceDigest(const Task& task);
+  // A source file's digest, from the cache when the file is as it was hashed.
+  Result<Digest> FileDigest(const std::string& path);
+  void Remember(const std::string& path, const std::optional<FileStamp>& stamp,
+                const Digest& digest);
+  void CacheTrouble(const Status& status);  // warns once; the run goes on hashing
+  static std::string AbsoluteRoot(const std::filesystem::path& directory);
+  DigestLayout Layout() const { return {options_.part_size, options_.multipart_threshold}; }
   Status CopyOnce(const Task& task);
   Status UploadFile(const std::string& path, const ObjectRef& to, uint64_t size);
   Status CopyFromStore(const Task& task, const ObjectRef& from, const ObjectRef& to);
@@ -62,9 +81,14 @@ class Transferer {
   void AddProgress(uint64_t bytes);
 
   const Source& source_;
+  std::string source_root_;  // absolute, so cache entries do not depend on the working directory
   ObjectStore& dest_;
   const MigrateOptions& options_;
   Throttle& throttle_;
+  DigestCache* cache_;
+  std::atomic<bool> cache_warned_{false};
+  std::atomic<uint64_t> hashed_files_{0};
+  std::atomic<uint64_t> hashed_bytes_{0};
 };
 
 }  // namespace ch::migrate

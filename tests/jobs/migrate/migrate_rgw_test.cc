@@ -21,10 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr char kBucket[] = "climahealth-raw";
 
-void WriteFile(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
-}
+using ch::testing::WriteFile;
 
 std::string Pattern(size_t n, unsigned seed) {
   std::string s(n, '\0');

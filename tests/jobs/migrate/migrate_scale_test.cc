@@ -50,7 +50,7 @@ TEST(MigrateScaleTest, SlowDryRunOverAMillionFilesStaysUnder200MiB) {
   ChildResult r =
       RunChild({ClimahealthBinary(), "--store", "local", "--root", (dir.path() / "store").string(),
                 "migrate", (dir.path() / "src").string(), "--dry-run", "--no-progress"},
-               {}, dir.path());
+               {{"XDG_CACHE_HOME", (dir.path() / "cache").string()}}, dir.path());
   auto t2 = std::chrono::steady_clock::now();
   std::printf("created 1,000,000 files in %.1f s; dry run %.1f s, CPU %.1f s, peak RSS %.1f MiB\n",
               std::chrono::duration<double>(t1 - t0).count(),

@@ -2,12 +2,15 @@
 // planning, skipping by content, deletes, filters, verification and the report.
 #include "jobs/migrate/migrate.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <utime.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "jobs/migrate/cursors.h"
 #include "jobs/migrate/digest.h"
@@ -20,10 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void WriteFile(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
-}
+using ch::testing::WriteFile;
 
 class MigrateTest : public ::testing::Test {
  protected:
@@ -94,6 +94,51 @@ TEST_F(MigrateTest, ReRunCopiesNothingAndAChangedFileIsCopiedAgain) {
   EXPECT_EQ(third.copied.files, 1u);
   EXPECT_EQ(third.skipped.files, 5u);
   EXPECT_EQ(Get("raw-b", "raw/climate_data.csv"), "date,x\n2024-01-01,2\n");
+}
+
+TEST_F(MigrateTest, WithADigestCacheAReRunReadsOnlyChangedFilesYetSeesEveryChange) {
+  ch::testing::TempDir cache_dir("migrate-cache");
+  options_.digest_cache = cache_dir.path() / "digests.sqlite3";
+  // Files changed within the last two seconds are never remembered (a change
+  // in the same timestamp tick could hide); let the tree settle first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  MigrateReport first = Run();
+  EXPECT_EQ(first.copied.files, 6u);
+  EXPECT_EQ(first.hashed.files, 0u);  // nothing at the destination to compare with
+
+  MigrateReport second = Run();
+  EXPECT_EQ(second.skipped.files, 6u);
+  EXPECT_EQ(second.hashed.files, 0u) << "every digest should come from the cache";
+
+  // New bytes, same size, and the old modification time to the nanosecond:
+  // the status-change time still moves, so the file is read and copied.
+  fs::path changed = src_.path() / "data/raw/climate_data.csv";
+  struct stat before {};
+  ASSERT_EQ(::stat(changed.c_str(), &before), 0);
+  WriteFile(changed, "date,x\n2024-01-01,2\n");
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, changed.c_str(), times, 0), 0);
+  MigrateReport third = Run();
+  EXPECT_EQ(third.hashed.files, 1u);
+  EXPECT_EQ(third.copied.files, 1u);
+  EXPECT_EQ(third.skipped.files, 5u);
+  EXPECT_EQ(Get("raw-b", "raw/climate_data.csv"), "date,x\n2024-01-01,2\n");
+
+  options_.mode = Mode::kVerify;  // verification never trusts the cache
+  MigrateReport verified = Run();
+  EXPECT_TRUE(verified.ok());
+  EXPECT_EQ(verified.skipped.files, 6u);
+  EXPECT_EQ(verified.hashed.files, 6u);
+}
+
+TEST_F(MigrateTest, AnUnusableDigestCacheOnlyCostsHashing) {
+  ch::testing::TempDir cache_dir("migrate-cache");
+  options_.digest_cache = cache_dir.path() / "digests.sqlite3";
+  WriteFile(options_.digest_cache, std::string(4096, 'x'));
+  EXPECT_EQ(Run().copied.files, 6u);
+  MigrateReport again = Run();
+  EXPECT_EQ(again.skipped.files, 6u);
+  EXPECT_EQ(again.hashed.files, 6u);
 }
 
 TEST_F(MigrateTest, DryRunCountsWithoutWriting) {

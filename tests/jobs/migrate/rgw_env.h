@@ -47,6 +47,7 @@ inline std::map<std::string, std::string> RgwChildEnv(const std::string& config,
           {"AWS_DEFAULT_REGION", "us-east-1"},
           {"AWS_REGION", "us-east-1"},
           {"HOME", home},
+          {"XDG_CACHE_HOME", home + "/.cache"},
           {"AWS_CONFIG_FILE", home + "/no-aws-config"},
           {"AWS_SHARED_CREDENTIALS_FILE", home + "/no-aws-credentials"}};
 }
