@@ -119,10 +119,14 @@ class [[nodiscard]] Result {
     if (!ch_status_.ok()) return ch_status_; \
   } while (false)
 
+// `tmp` is an identifier and `lhs` may be a declaration ("Type name"), so
+// neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CH_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 // `lhs = value of expr`, or returns the error from the enclosing function.
 #define ASSIGN_OR_RETURN(lhs, expr) \
