@@ -162,20 +162,22 @@ Result<Verdict> Transferer::Compare(const Task& task) {
 }
 
 void Transferer::CacheTrouble(const Status& status) {
-  if (cache_warned_.exchange(true)) return;
-  obs::LogWarn("migrate: the digest cache failed; files are hashed again",
+  // Once it fails it is left alone: a cache locked by another process would
+  // otherwise cost a lock timeout per file.
+  if (cache_failed_.exchange(true)) return;
+  obs::LogWarn("migrate: the digest cache failed; the rest of the run hashes every file",
                {{"error", status.ToString()}});
 }
 
 void Transferer::Remember(const std::string& path, const std::optional<FileStamp>& stamp,
                           const Digest& digest) {
-  if (cache_ == nullptr || !stamp) return;
+  if (cache_ == nullptr || cache_failed_ || !stamp) return;
   Status s = cache_->Remember(path, *stamp, Layout(), digest);
   if (!s.ok()) CacheTrouble(s);
 }
 
 Result<Digest> Transferer::FileDigest(const std::string& path) {
-  if (cache_ != nullptr) {
+  if (cache_ != nullptr && !cache_failed_) {
     ASSIGN_OR_RETURN(FileStamp stamp, StampOf(path));
     Result<std::optional<Digest>> hit = cache_->Find(path, stamp, Layout());
     if (!hit.ok()) CacheTrouble(hit.status());

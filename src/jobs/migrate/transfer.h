@@ -70,7 +70,7 @@ class Transferer {
   Result<Digest> FileDigest(const std::string& path);
   void Remember(const std::string& path, const std::optional<FileStamp>& stamp,
                 const Digest& digest);
-  void CacheTrouble(const Status& status);  // warns once; the run goes on hashing
+  void CacheTrouble(const Status& status);  // warns once; the run goes on without the cache
   static std::string AbsoluteRoot(const std::filesystem::path& directory);
   DigestLayout Layout() const { return {options_.part_size, options_.multipart_threshold}; }
   Status CopyOnce(const Task& task);
@@ -86,7 +86,7 @@ class Transferer {
   const MigrateOptions& options_;
   Throttle& throttle_;
   DigestCache* cache_;
-  std::atomic<bool> cache_warned_{false};
+  std::atomic<bool> cache_failed_{false};
   std::atomic<uint64_t> hashed_files_{0};
   std::atomic<uint64_t> hashed_bytes_{0};
 };
