@@ -24,9 +24,7 @@ std::string Ctx(std::string_view context, std::string_view what, const std::stri
   return out;
 }
 
-int64_t MtimeNs(const struct stat& st) {
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
+int64_t MtimeNs(const struct stat& st) { return TimespecNs(st.st_mtim); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,11 @@ struct PathStat {
   bool is_dir = false;
   FileIdentity id;
 };
+
+// A stat(2) time as nanoseconds since the epoch.
+inline int64_t TimespecNs(const timespec& t) {
+  return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
 
 // open(2) with O_CLOEXEC, retried on EINTR. Errors name `context` and the path.
 Result<UniqueFd> Open(const std::string& path, int flags, mode_t mode, std::string_view context);

@@ -2,7 +2,6 @@
 #include "jobs/migrate/digest.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,18 +60,6 @@ Result<Digest> HashOpenFile(int fd, uint64_t size, uint64_t part_size, uint64_t 
     builder.Update(std::string_view(buf.data(), static_cast<size_t>(got)));
   }
   return builder.Finish();
-}
-
-Result<Digest> HashFile(const std::string& path, uint64_t part_size, uint64_t threshold) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return StatusFromErrno(errno, "read " + path);
-  struct stat st {};
-  Result<Digest> digest =
-      ::fstat(fd, &st) == 0
-          ? HashOpenFile(fd, static_cast<uint64_t>(st.st_size), part_size, threshold, path)
-          : Result<Digest>(StatusFromErrno(errno, "stat " + path));
-  ::close(fd);
-  return digest;
 }
 
 namespace {

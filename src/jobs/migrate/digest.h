@@ -37,9 +37,6 @@ class DigestBuilder {
   std::string part_digests_;  // raw 16-byte MD5s of the finished parts
 };
 
-// Hashes the file at `path`.
-Result<Digest> HashFile(const std::string& path, uint64_t part_size, uint64_t threshold);
-
 // Hashes an open file of `size` bytes from its current offset; `path` names it in errors.
 Result<Digest> HashOpenFile(int fd, uint64_t size, uint64_t part_size, uint64_t threshold,
                             const std::string& path);

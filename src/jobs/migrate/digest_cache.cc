@@ -20,11 +20,9 @@ constexpr int kRowsPerTransaction = 512;
 constexpr int kBusyTimeoutMs = 10000;
 
 FileStamp StampFrom(const struct stat& st) {
-  auto ns = [](const timespec& t) {
-    return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
-  };
   return FileStamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
-                   static_cast<uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
+                   static_cast<uint64_t>(st.st_size), posix::TimespecNs(st.st_mtim),
+                   posix::TimespecNs(st.st_ctim)};
 }
 
 // SQLite integers are signed 64-bit; unsigned values go through bit for bit.
@@ -198,7 +196,7 @@ std::optional<FileStamp> SteadyStamp(int fd, const FileStamp& before) {
   if (!after.ok() || !(*after == before)) return std::nullopt;
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
-  int64_t now_ns = static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+  int64_t now_ns = posix::TimespecNs(now);
   if (before.ctime_ns > now_ns - kSettleNs || before.mtime_ns > now_ns - kSettleNs) {
     return std::nullopt;
   }
