@@ -115,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (status == 0) return Close();
       busy_ = true;
       keep_alive_ = false;
+      linger_ = true;  // the client may still be sending what was refused
       state_.ChangeInFlight(1);
       return Write(state_.callbacks.reject(PartialRequest(), status, ec.message()));
     }
@@ -239,7 +240,24 @@ class Session : public std::enable_shared_from_this<Session> {
     timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_ && !state_.stopping) {
+      linger_ = false;
+      stream_.expires_after(state_.options.linger_timeout);
+      return Drain();
+    }
     stream_.close();
+  }
+
+  // Reads and drops what the client still sends until it closes its side or
+  // the linger deadline (the stream's expiry) passes.
+  void Drain() {
+    if (state_.stopping) return stream_.close();
+    if (drain_buffer_.empty()) drain_buffer_.resize(64 << 10);
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->stream_.close();
+                              self->Drain();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -250,6 +268,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool linger_ = false;
+  std::vector<char> drain_buffer_;
   unsigned version_ = 11;
 };
 

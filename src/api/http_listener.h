@@ -28,6 +28,10 @@ struct ListenerOptions {
   std::chrono::milliseconds request_timeout{30000};
   // On Shutdown, how long in-flight requests may take to finish.
   std::chrono::milliseconds shutdown_grace{30000};
+  // After refusing a request whose body is still arriving (413, 400), how long
+  // the rest is read and dropped before closing. Closing with unread bytes
+  // makes the kernel send a reset, and the client could lose the answer.
+  std::chrono::milliseconds linger_timeout{5000};
 };
 
 struct ListenerCallbacks {

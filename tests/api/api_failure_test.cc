@@ -1,6 +1,13 @@
 // The API under failing or slow storage, under concurrent load, and through a
 // graceful shutdown: 503 with Retry-After and never a hang, no errors under
-// load, in-flight requests completed.
+// load, in-flight requests completed, refused uploads drained.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <thread>
 
 #include "api_fixture.h"
@@ -174,6 +181,53 @@ TEST_F(ApiFailureTest, ManyConcurrentClientsSeeNoErrors) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(answered, kThreads * kRequests);
+}
+
+// A refused upload is read and dropped for a while, so the client sees the
+// 413 rather than a reset; a client that keeps sending is cut off at the
+// linger timeout.
+TEST_F(ApiFailureTest, RefusedUploadIsDrainedUntilTheLingerTimeout) {
+  ApiServerOptions options;
+  options.listener.linger_timeout = std::chrono::milliseconds(300);
+  auto server = StartServer(*memory_, options);
+  ASSERT_NE(server, nullptr);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server->port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  std::string head =
+      "POST /api/jobs/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1073741824\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  // The answer, then the end of the server's side.
+  std::string answer;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 10000), 1);
+    char buffer[4096];
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    ASSERT_GE(n, 0);
+    if (n == 0) break;
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0U) << answer;
+  // Keep sending the body: the server drops it until the timeout, then
+  // closes, and the next sends fail.
+  auto start = std::chrono::steady_clock::now();
+  std::string chunk(16 << 10, 'x');
+  ssize_t sent = 0;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    sent = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && errno != EAGAIN) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto accepted_for = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  EXPECT_LT(sent, 0) << "the server kept draining past its linger timeout";
+  EXPECT_GE(accepted_for, std::chrono::milliseconds(250));
+  EXPECT_LT(accepted_for, std::chrono::milliseconds(5000));
 }
 
 }  // namespace
