@@ -46,14 +46,23 @@ is_system_lib() {
   return 1
 }
 
-# Every resolved library of the binary (ldd follows the transitive closure).
-ldd "$binary" | awk '/=> \// { print $3 }' | sort -u | while read -r lib; do
+# libcurl is opened at run time (src/net/curl_library.h), not linked: find it
+# the way the loader will, and package it with its own dependencies.
+curl_lib=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ { print $NF; exit }')
+if [[ -z $curl_lib ]]; then
+  echo "package-lambda: libcurl.so.4 not found (install libcurl4)" >&2
+  exit 1
+fi
+# Every resolved library of the binary and of libcurl (ldd follows the
+# transitive closure).
+{ echo "libcurl.so.4 => $curl_lib (0)"; ldd "$binary"; ldd "$curl_lib"; } |
+  awk '/=> \// { print $3 }' | sort -u | while read -r lib; do
   if is_system_lib "$lib"; then continue; fi
   cp -L "$lib" "$stage/lib/"
 done
-if ldd "$binary" | grep -q "not found"; then
+if { ldd "$binary"; ldd "$curl_lib"; } | grep -q "not found"; then
   echo "package-lambda: unresolved libraries:" >&2
-  ldd "$binary" | grep "not found" >&2
+  { ldd "$binary"; ldd "$curl_lib"; } | grep "not found" >&2
   exit 1
 fi
 

@@ -1,14 +1,14 @@
 // HttpClient over libcurl: pooled easy handles sharing one connection/DNS/TLS cache.
 #include "net/http_client.h"
 
-#include <curl/curl.h>
-
 #include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+
+#include "net/curl_library.h"
 
 namespace ch::net {
 namespace {
@@ -136,6 +136,8 @@ int OnProgress(void* user, curl_off_t /*dltotal*/, curl_off_t dlnow, curl_off_t 
 }  // namespace
 
 struct HttpClient::Impl {
+  explicit Impl(const CurlLibrary& library) : curl(library) {}
+  const CurlLibrary& curl;
   HttpClientOptions options;
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
@@ -144,8 +146,8 @@ struct HttpClient::Impl {
   std::atomic<uint64_t> connections{0};
 
   ~Impl() {
-    for (CURL* h : pool) curl_easy_cleanup(h);
-    if (share != nullptr) curl_share_cleanup(share);
+    for (CURL* h : pool) curl.easy_cleanup(h);
+    if (share != nullptr) curl.share_cleanup(share);
   }
 
   CURL* Acquire() {
@@ -154,11 +156,11 @@ struct HttpClient::Impl {
       if (!pool.empty()) {
         CURL* h = pool.back();
         pool.pop_back();
-        curl_easy_reset(h);  // keeps the handle's connections and caches
+        curl.easy_reset(h);  // keeps the handle's connections and caches
         return h;
       }
     }
-    return curl_easy_init();
+    return curl.easy_init();
   }
 
   void Release(CURL* h) {
@@ -173,54 +175,54 @@ constexpr long kTransferBufferBytes = 512 << 10;
 
 void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
                                  curl_slist* headers) const {
-  curl_easy_setopt(h, CURLOPT_SHARE, share);
-  curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may contain "." and ".." segments
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnWrite);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl.easy_setopt(h, CURLOPT_SHARE, share);
+  curl.easy_setopt(h, CURLOPT_URL, req.url.c_str());
+  curl.easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may contain "." and ".." segments
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl.easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl.easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, OnWrite);
+  curl.easy_setopt(h, CURLOPT_WRITEDATA, &t);
   // Larger than libcurl's 16 KiB (download) and 64 KiB (upload) buffers: a
   // 16 MiB part then moves in a few dozen callbacks and socket calls, not a thousand.
-  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
-  curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+  curl.easy_setopt(h, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
+  curl.easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
   t.stall_timeout = options.stall_timeout;
   t.last_move = std::chrono::steady_clock::now();
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
+  curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl.easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
   if (req.timeout.count() > 0) {
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+    curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
   }
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
   if (req.url.starts_with("https:")) {
     std::string bundle = options.ca_bundle;
     const char* env = std::getenv("AWS_CA_BUNDLE");
     if (bundle.empty() && env != nullptr) bundle = env;
-    if (!bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, bundle.c_str());
+    if (!bundle.empty()) curl.easy_setopt(h, CURLOPT_CAINFO, bundle.c_str());
   }
   if (req.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (req.method == "PUT" || req.method == "POST") {
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
-    curl_easy_setopt(h, CURLOPT_READDATA, &t);
-    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
-    curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
+    curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl.easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+    curl.easy_setopt(h, CURLOPT_READDATA, &t);
+    curl.easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl.easy_setopt(h, CURLOPT_SEEKDATA, &t);
     curl_off_t size = static_cast<curl_off_t>(req.body_reader ? req.body_size : req.body.size());
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
+    curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
 }
 
@@ -228,13 +230,10 @@ HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
 
 Result<std::unique_ptr<HttpClient>> HttpClient::Make(HttpClientOptions options) {
-  static std::once_flag once;
-  static CURLcode init = CURLE_OK;
-  std::call_once(once, [] { init = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (init != CURLE_OK) return StatusFromCurl(init, "http client: curl_global_init");
-  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(const CurlLibrary* curl, LoadCurl());
+  auto impl = std::make_unique<Impl>(*curl);
   impl->options = std::move(options);
-  impl->share = curl_share_init();
+  impl->share = curl->share_init();
   if (impl->share == nullptr) return Status::Internal("http client: curl_share_init failed");
   auto lock = +[](CURL*, curl_lock_data data, curl_lock_access, void* user) {
     static_cast<Impl*>(user)->locks[data].lock();
@@ -242,12 +241,12 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Make(HttpClientOptions options) 
   auto unlock = +[](CURL*, curl_lock_data data, void* user) {
     static_cast<Impl*>(user)->locks[data].unlock();
   };
-  curl_share_setopt(impl->share, CURLSHOPT_LOCKFUNC, lock);
-  curl_share_setopt(impl->share, CURLSHOPT_UNLOCKFUNC, unlock);
-  curl_share_setopt(impl->share, CURLSHOPT_USERDATA, impl.get());
-  curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl->share_setopt(impl->share, CURLSHOPT_LOCKFUNC, lock);
+  curl->share_setopt(impl->share, CURLSHOPT_UNLOCKFUNC, unlock);
+  curl->share_setopt(impl->share, CURLSHOPT_USERDATA, impl.get());
+  curl->share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl->share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl->share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
@@ -256,17 +255,17 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (h == nullptr) return Status::Internal("http client: curl_easy_init failed");
   HttpResponse response;
   Transfer t{&request, &response, Status::Ok(), 0};
-  curl_slist* headers = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip
+  curl_slist* headers = impl_->curl.slist_append(nullptr, "Expect:");  // no 100-continue round trip
   for (const auto& [name, value] : request.headers) {
     std::string line = name + (value.empty() ? ";" : ": " + value);
-    headers = curl_slist_append(headers, line.c_str());
+    headers = impl_->curl.slist_append(headers, line.c_str());
   }
   impl_->Configure(h, request, t, headers);
-  CURLcode code = curl_easy_perform(h);
+  CURLcode code = impl_->curl.easy_perform(h);
   long opened = 0;
-  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
+  impl_->curl.easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
   impl_->connections += static_cast<uint64_t>(opened);
-  curl_slist_free_all(headers);
+  impl_->curl.slist_free_all(headers);
   impl_->Release(h);
   if (!t.callback_status.ok()) return t.callback_status;
   if (code == CURLE_OK) StartResponse(&t);  // an empty body calls no write callback
@@ -287,7 +286,10 @@ std::string HttpResponse::Header(std::string_view name) const {
 
 Status StatusFromCurl(int curl_code, std::string_view context) {
   auto code = static_cast<CURLcode>(curl_code);
-  std::string msg = std::string(context) + ": " + curl_easy_strerror(code);
+  Result<const CurlLibrary*> curl = LoadCurl();
+  std::string msg = std::string(context) + ": " +
+                    (curl.ok() ? std::string((*curl)->easy_strerror(code))
+                               : "libcurl error " + std::to_string(curl_code));
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:

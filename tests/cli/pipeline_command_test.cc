@@ -3,6 +3,7 @@
 // what library tests cannot: exit codes and a clean process exit.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "cli/cli_runner.h"
@@ -51,6 +52,18 @@ TEST_F(PipelineCommandTest, PredictBeforeTrainSaysWhatToRun) {
   CliResult r = Run("predict");
   EXPECT_EQ(r.exit_code, 3) << r.err;  // not found
   EXPECT_NE(r.err.find("climahealth train"), std::string::npos) << r.err;
+}
+
+// libcurl and its two dozen libraries are opened only by code that speaks
+// HTTP, so a command on the local store starts without them.
+TEST_F(PipelineCommandTest, LocalStoreCommandsDoNotLoadLibcurl) {
+  ASSERT_EQ(Run("generate --years 1 --districts-per-state 0 --seed 7").exit_code, 0);
+  ASSERT_EQ(::setenv("LD_DEBUG", "files", 1), 0);  // the loader names each library it opens
+  CliResult r = Run("store ls s3://raw/raw/");
+  ::unsetenv("LD_DEBUG");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("libxgboost"), std::string::npos) << "no loader trace:\n" << r.err;
+  EXPECT_EQ(r.err.find("libcurl"), std::string::npos) << r.err;
 }
 
 }  // namespace

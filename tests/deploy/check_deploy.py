@@ -354,17 +354,29 @@ def dockerfile_stages(text):
     return stages
 
 
+# Libraries the binary opens at run time rather than linking (src/net/curl_library.h).
+RUNTIME_OPENED = ["libcurl.so.4"]
+
+
 def needed_packages(binary):
-    """Debian packages of the shared libraries the binary names in DT_NEEDED."""
+    """Debian packages of the shared libraries the binary names in DT_NEEDED
+    or opens at run time."""
     out = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True, check=True).stdout
-    libs = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+    libs = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out) + RUNTIME_OPENED
     ldd = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
     paths = dict(re.findall(r"^\s*(\S+) => (\S+)", ldd, re.M))
+    cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+    for lib in RUNTIME_OPENED:
+        m = re.search(r"^\s*" + re.escape(lib) + r" \(libc6,x86-64\) => (\S+)", cache, re.M)
+        if m:
+            paths.setdefault(lib, m.group(1))
     packages = {}
     for lib in libs:
         path = paths.get(lib)
         if path is None:
-            continue  # the dynamic loader itself
+            if lib in RUNTIME_OPENED:
+                packages[lib] = None  # not installed here
+            continue  # otherwise the dynamic loader itself
         if re.match(r"lib(a|ub|t|l)san\.so", lib):
             continue  # a sanitizer build's runtime, never part of the image
         real = os.path.realpath(path)
