@@ -7,6 +7,8 @@
 #include <chrono>
 #include <ctime>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "table/date.h"
 
@@ -139,9 +141,19 @@ std::string_view DocumentListKey(std::string_view kind) {
   return "alerts";
 }
 
+// Each key is built once, not once per comparison: a document holds
+// thousands of records and this runs on every cold start.
 void SortDocumentRecords(Json& items) {
-  std::stable_sort(items.begin(), items.end(),
-                   [](const Json& a, const Json& b) { return SortKey(a) < SortKey(b); });
+  if (!items.is_array()) return;
+  std::vector<std::pair<std::string, size_t>> order;
+  order.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) order.emplace_back(SortKey(items[i]), i);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json sorted = Json::array();
+  sorted.get_ref<Json::array_t&>().reserve(order.size());
+  for (const auto& [key, i] : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
 }
 
 Result<Json> MergeShardDocuments(const std::vector<Json>& shards,
