@@ -3,6 +3,7 @@
 // rows for the Python peer (predict_throughput.py) so both use the same inputs.
 //
 //   bench_predict_throughput DIR [rows]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -58,20 +59,29 @@ int main(int argc, char** argv) {
   std::ofstream(dir + "/rows.f32", std::ios::binary)
       .write(reinterpret_cast<const char*>(x.values.data()), x.values.size() * sizeof(float));
   auto loaded = ch::ml::Booster::Load(*bytes, 2);
-  auto start = Clock::now();
-  auto p = loaded->Predict(x);
-  double big = Seconds(start);
-  if (!p.ok()) return 1;
+  // Best of three here and for each batch size, as the Python peer does: one
+  // run is at the mercy of the machine.
+  double big = 1e300;
+  for (int run = 0; run < 3; ++run) {
+    auto start = Clock::now();
+    auto p = loaded->Predict(x);
+    big = std::min(big, Seconds(start));
+    if (!p.ok()) return 1;
+  }
   std::printf("{\"impl\": \"climahealth\", \"rows\": %lld, \"bulk_rows_per_s\": %.0f",
               static_cast<long long>(rows), rows / big);
   for (int batch : {1, 10, 100}) {
     const int64_t calls = batch == 1 ? 20000 : batch == 10 ? 10000 : 3000;
-    start = Clock::now();
-    for (int64_t c = 0; c < calls; ++c) {
-      auto q = loaded->Predict(x.values.data() + (c % 1000) * batch * cols, batch, cols);
-      if (!q.ok()) return 1;
+    double best = 1e300;
+    for (int run = 0; run < 3; ++run) {
+      auto start = Clock::now();
+      for (int64_t c = 0; c < calls; ++c) {
+        auto q = loaded->Predict(x.values.data() + (c % 1000) * batch * cols, batch, cols);
+        if (!q.ok()) return 1;
+      }
+      best = std::min(best, Seconds(start));
     }
-    std::printf(", \"batch%d_rows_per_s\": %.0f", batch, calls * batch / Seconds(start));
+    std::printf(", \"batch%d_rows_per_s\": %.0f", batch, calls * batch / best);
   }
   std::printf("}\n");
   return 0;
