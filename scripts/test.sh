@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks: set up, build, unit tests (normal and ASan+UBSan),
-# formatting, and the dashboard's component and browser tests.
+# formatting, clang-tidy, and the dashboard's component and browser tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -8,6 +8,16 @@ scripts/setup.sh default asan
 
 echo "== format check"
 git ls-files -z '*.cc' '*.h' | xargs -0 clang-format --dry-run --Werror
+
+echo "== clang-tidy (.clang-tidy) over src/"
+# Over the default build's unity sources: each parses its shared headers
+# once for eight files, a third of the time file by file takes.
+run-clang-tidy -p build -j "$(nproc)" -quiet -extra-arg=-Wno-unknown-warning-option \
+  '/build/src/' >build/clang-tidy.log 2>&1 || {
+  grep -E "(warning|error): " build/clang-tidy.log | sort -u >&2
+  echo "clang-tidy found the problems above (whole output: build/clang-tidy.log)" >&2
+  exit 1
+}
 
 echo "== start a Ceph RADOS Gateway on 127.0.0.1 for the S3 tests"
 RGW_DIR=$PWD/build/rgw

@@ -116,17 +116,18 @@ ApiService::ApiService(ApiServerOptions options, ObjectStore& store, BucketNames
                        obs::MetricsRegistry& registry, ModelLister models, JobRegistry jobs)
     : options_(std::move(options)),
       store_(store),
-      buckets_(buckets),
+      buckets_(std::move(buckets)),
       registry_(registry),
       cached_store_(store, options_.object_cache, &registry),
-      data_(cached_store_, buckets),
+      data_(cached_store_, buckets_),
       models_(std::move(models)),
       jobs_(std::move(jobs)) {
   AddRoutes();
 }
 
 void ApiService::AddRoutes() {
-  auto add = [this](std::string method, std::string pattern, Handler handler, bool cacheable) {
+  auto add = [this](std::string method, const std::string& pattern, Handler handler,
+                    bool cacheable) {
     routes_.push_back({std::move(method), SplitPath(pattern), handler, cacheable, pattern});
   };
   add("GET", "/health", &ApiService::GetHealth, false);
@@ -249,7 +250,12 @@ HttpResponse ApiService::Dispatch(const HttpRequest& request, std::string* route
   std::string key = request.path + '?';
   HeaderList query = request.query;
   std::sort(query.begin(), query.end());
-  for (const auto& [n, v] : query) key += n + '=' + v + '&';
+  for (const auto& [n, v] : query) {
+    key += n;
+    key += '=';
+    key += v;
+    key += '&';
+  }
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
@@ -374,7 +380,8 @@ void ApiService::Log(const HttpRequest& request, const HttpResponse& response,
   }
 }
 
-HttpResponse ApiService::Error(int status, std::string message, std::string parameter) const {
+HttpResponse ApiService::Error(int status, std::string message,
+                               const std::string& parameter) const {
   Json error = {{"code", ErrorCodeName(status)}, {"message", std::move(message)}};
   error["parameter"] = parameter.empty() ? Json(nullptr) : Json(parameter);
   HttpResponse response;
@@ -387,16 +394,16 @@ HttpResponse ApiService::Error(int status, std::string message, std::string para
   return response;
 }
 
-HttpResponse ApiService::ErrorFromStatus(const Status& status, std::string parameter) const {
+HttpResponse ApiService::ErrorFromStatus(const Status& status, const std::string& parameter) const {
   switch (status.code()) {
     case StatusCode::kNotFound:
-      return Error(404, status.message(), std::move(parameter));
+      return Error(404, status.message(), parameter);
     case StatusCode::kInvalidArgument:
-      return Error(400, status.message(), std::move(parameter));
+      return Error(400, status.message(), parameter);
     case StatusCode::kUnavailable:
-      return Error(503, "storage unavailable: " + status.message(), std::move(parameter));
+      return Error(503, "storage unavailable: " + status.message(), parameter);
     default:
-      return Error(500, status.ToString(), std::move(parameter));
+      return Error(500, status.ToString(), parameter);
   }
 }
 

@@ -61,9 +61,9 @@ class ApiService {
   HttpResponse GetStatic(const HttpRequest&, const PathParams&);
 
   // Error answers in the one shape of docs/api.md.
-  HttpResponse Error(int status, std::string message, std::string parameter = {}) const;
+  HttpResponse Error(int status, std::string message, const std::string& parameter = {}) const;
   // The one mapping from Status to HTTP status and error code.
-  HttpResponse ErrorFromStatus(const Status& status, std::string parameter = {}) const;
+  HttpResponse ErrorFromStatus(const Status& status, const std::string& parameter = {}) const;
 
  private:
   struct Route {

@@ -140,12 +140,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ParseTarget(request->target, &request->path, &request->query)) {
       return Write(state_.callbacks.reject(*request, 400, "malformed percent-escape in the URL"));
     }
-    Dispatch(std::move(request));
+    Dispatch(request);
   }
 
   // Runs the handler on the pool; whichever comes first, the answer or the
   // deadline, is written.
-  void Dispatch(std::shared_ptr<HttpRequest> request) {
+  void Dispatch(const std::shared_ptr<HttpRequest>& request) {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     timer_.expires_after(state_.options.request_timeout);
     timer_.async_wait([self = shared_from_this(), request, answered](beast::error_code ec) {
@@ -204,7 +204,7 @@ class Session : public std::enable_shared_from_this<Session> {
                              });
   }
 
-  void WritePieces(std::shared_ptr<BodyStream> body, uint64_t sent, bool keep_alive) {
+  void WritePieces(const std::shared_ptr<BodyStream>& body, uint64_t sent, bool keep_alive) {
     asio::post(*state_.pool, [self = shared_from_this(), body, sent, keep_alive] {
       Result<std::string> piece = Status::Internal("no piece");
       try {

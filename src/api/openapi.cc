@@ -149,7 +149,7 @@ Json JsonBody(const char* description, const char* schema) {
           {"content", {{"application/json", {{"schema", Ref(schema)}}}}}};
 }
 
-Json Responses(const char* ok_schema, const char* ok_description, std::vector<int> errors) {
+Json Responses(const char* ok_schema, const char* ok_description, const std::vector<int>& errors) {
   Json r = {{"200", JsonBody(ok_description, ok_schema)}};
   static const std::map<int, const char*> kText = {
       {304, "Not modified (If-None-Match matched the ETag)"},

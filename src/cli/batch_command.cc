@@ -49,11 +49,11 @@ void PrintSummary(const batch::BatchSummary& s) {
   std::fprintf(stderr, "  %-24s %10s %10s %10s %12s\n", "file", "rows in", "rows out", "rejected",
                "interpolated");
   for (int f = 0; f < batch::kFileCount; ++f) {
-    std::fprintf(stderr, "  %-24s %10lld %10lld %10lld %12lld\n",
-                 std::string(batch::FileKey(f)).c_str(), static_cast<long long>(s.rows_in[f]),
-                 static_cast<long long>(s.rows_kept[f] + s.rows_interpolated[f]),
-                 static_cast<long long>(s.Rejected(f)),
-                 static_cast<long long>(s.rows_interpolated[f]));
+    std::fprintf(
+        stderr, "  %-24s %10lld %10lld %10lld %12lld\n", std::string(batch::FileKey(f)).c_str(),
+        static_cast<long long>(s.rows_in[f]),
+        static_cast<long long>(s.rows_kept[f]) + static_cast<long long>(s.rows_interpolated[f]),
+        static_cast<long long>(s.Rejected(f)), static_cast<long long>(s.rows_interpolated[f]));
     std::string rules;
     for (int r = 0; r < batch::kRuleCount; ++r) {
       if (s.rule_counts[f][r] == 0) continue;

@@ -11,7 +11,7 @@ Result<std::unique_ptr<ObjectStore>> MakeStore(const Config& config) {
     case StoreBackend::kLocal: {
       LocalStoreOptions options;
       options.root = config.storage.root;
-      ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store, LocalStore::Make(std::move(options)));
+      ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store, LocalStore::Make(options));
       for (const std::string* bucket :
            {&config.buckets.raw, &config.buckets.processed, &config.buckets.models}) {
         RETURN_IF_ERROR(store->CreateBucket(*bucket));

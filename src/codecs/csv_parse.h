@@ -79,7 +79,7 @@ Result<ParsePlan> MakePlan(const CsvReadOptions& options, std::vector<std::strin
 // Decides the types of plan.inferred columns from the (string) values parsed
 // so far, converts those columns in every table, and fixes the plan for the
 // rest of the input.
-void InferTypes(ParsePlan* plan, std::vector<Table*> tables);
+void InferTypes(ParsePlan* plan, const std::vector<Table*>& tables);
 
 // Threads for options.num_threads == 0: the CPUs this process may run on
 // (its affinity mask, which containers narrow), at most 16.

@@ -188,9 +188,11 @@ Status IndexHeader(std::vector<std::string>* header, const std::string& where,
     if (name.empty()) name = "column_" + std::to_string(i + 1);
     auto [it, inserted] = position->emplace(name, static_cast<int>(i));
     if (!inserted) {
-      return Status::InvalidArgument(where + ", column " + std::to_string(i + 1) + " (" + name +
-                                     "): duplicate column name '" + name + "' (also column " +
-                                     std::to_string(it->second + 1) + ")");
+      std::string message = where;
+      message += ", column " + std::to_string(i + 1) + " (" + name;
+      message += "): duplicate column name '" + name;
+      message += "' (also column " + std::to_string(it->second + 1) + ")";
+      return Status::InvalidArgument(message);
     }
   }
   return Status::Ok();
@@ -247,7 +249,7 @@ Result<ParsePlan> MakePlan(const CsvReadOptions& options, std::vector<std::strin
   return plan;
 }
 
-void InferTypes(ParsePlan* plan, std::vector<Table*> tables) {
+void InferTypes(ParsePlan* plan, const std::vector<Table*>& tables) {
   for (int out : plan->inferred) {
     uint8_t candidates = kCanBool | kCanInt | kCanFloat | kCanDate;
     bool any_value = false;

@@ -65,7 +65,7 @@ class CsvParserImpl {
   std::vector<SegmentResult> ParseParallel(std::string_view block, bool final);
   Status Deliver(std::vector<SegmentResult> results, bool final);
   CsvRowError ToRowError(const csv_internal::SegmentError& e) const;
-  Status Error(std::string message) const {
+  Status Error(const std::string& message) const {
     return Status::InvalidArgument(prefix_ + ": " + message);
   }
 
@@ -275,6 +275,7 @@ Status CsvParserImpl::Deliver(std::vector<SegmentResult> results, bool final) {
   }
   if (!plan_.inferred.empty() && (rows > 0 || final)) {
     std::vector<Table*> tables;
+    tables.reserve(results.size());
     for (SegmentResult& r : results) tables.push_back(&r.table);
     csv_internal::InferTypes(&plan_, tables);
   }

@@ -94,7 +94,7 @@ std::string FormatCsv(const Table& table, const CsvWriteOptions& options) {
 }
 
 CsvTableSource::CsvTableSource(const Table& table, CsvWriteOptions options)
-    : table_(table), options_(std::move(options)) {}
+    : table_(table), options_(options) {}
 
 void CsvTableSource::Refill() {
   batch_.clear();

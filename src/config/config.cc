@@ -28,7 +28,7 @@ Status TypeError(std::string_view key, std::string_view want) {
 }
 
 KeySpec String(std::string_view name, std::function<void(Config&, std::string)> set) {
-  return {name, [name, set](const toml::node& n, Config& c) {
+  return {name, [name, set = std::move(set)](const toml::node& n, Config& c) {
             auto v = n.value<std::string>();
             if (!v || !n.is_string()) return TypeError(name, "a string");
             set(c, *v);
@@ -37,7 +37,7 @@ KeySpec String(std::string_view name, std::function<void(Config&, std::string)> 
 }
 
 KeySpec Bool(std::string_view name, std::function<void(Config&, bool)> set) {
-  return {name, [name, set](const toml::node& n, Config& c) {
+  return {name, [name, set = std::move(set)](const toml::node& n, Config& c) {
             if (!n.is_boolean()) return TypeError(name, "true or false");
             set(c, *n.value<bool>());
             return Status::Ok();
@@ -46,7 +46,7 @@ KeySpec Bool(std::string_view name, std::function<void(Config&, bool)> set) {
 
 KeySpec Int(std::string_view name, int64_t lo, int64_t hi,
             std::function<void(Config&, int64_t)> set) {
-  return {name, [name, lo, hi, set](const toml::node& n, Config& c) {
+  return {name, [name, lo, hi, set = std::move(set)](const toml::node& n, Config& c) {
             if (!n.is_integer()) return TypeError(name, "an integer");
             int64_t v = *n.value<int64_t>();
             if (v < lo || v > hi) {
@@ -60,7 +60,7 @@ KeySpec Int(std::string_view name, int64_t lo, int64_t hi,
 
 KeySpec StringList(std::string_view name,
                    std::function<void(Config&, std::vector<std::string>)> set) {
-  return {name, [name, set](const toml::node& n, Config& c) {
+  return {name, [name, set = std::move(set)](const toml::node& n, Config& c) {
             const toml::array* array = n.as_array();
             if (array == nullptr) return TypeError(name, "an array of strings");
             std::vector<std::string> values;
@@ -92,10 +92,10 @@ const std::map<std::string, std::vector<KeySpec>>& Schema() {
               ASSIGN_OR_RETURN(c.storage.backend, ParseBackend(*n.value<std::string>(), "backend"));
               return Status::Ok();
             }},
-           String("root", [](Config& c, std::string v) { c.storage.root = v; }),
-           String("endpoint", [](Config& c, std::string v) { c.storage.endpoint = v; }),
-           String("region", [](Config& c, std::string v) { c.storage.region = v; }),
-           String("profile", [](Config& c, std::string v) { c.storage.profile = v; }),
+           String("root", [](Config& c, std::string v) { c.storage.root = std::move(v); }),
+           String("endpoint", [](Config& c, std::string v) { c.storage.endpoint = std::move(v); }),
+           String("region", [](Config& c, std::string v) { c.storage.region = std::move(v); }),
+           String("profile", [](Config& c, std::string v) { c.storage.profile = std::move(v); }),
            Bool("path_style", [](Config& c, bool v) { c.storage.path_style = v; }),
            Bool("verify_tls", [](Config& c, bool v) { c.storage.verify_tls = v; }),
            Int("concurrency", 1, 256, [](Config& c, int64_t v) { c.storage.concurrency = int(v); }),
@@ -110,17 +110,20 @@ const std::map<std::string, std::vector<KeySpec>>& Schema() {
        }},
       {"buckets",
        {
-           String("raw", [](Config& c, std::string v) { c.buckets.raw = v; }),
-           String("processed", [](Config& c, std::string v) { c.buckets.processed = v; }),
-           String("models", [](Config& c, std::string v) { c.buckets.models = v; }),
+           String("raw", [](Config& c, std::string v) { c.buckets.raw = std::move(v); }),
+           String("processed",
+                  [](Config& c, std::string v) { c.buckets.processed = std::move(v); }),
+           String("models", [](Config& c, std::string v) { c.buckets.models = std::move(v); }),
        }},
       {"alerts", {}},  // kept raw for the alert rules (KeepSettings)
       {"api",
        {
-           StringList("api_key_sha256",
-                      [](Config& c, std::vector<std::string> v) { c.api.api_key_sha256 = v; }),
-           StringList("cors_origins",
-                      [](Config& c, std::vector<std::string> v) { c.api.cors_origins = v; }),
+           StringList(
+               "api_key_sha256",
+               [](Config& c, std::vector<std::string> v) { c.api.api_key_sha256 = std::move(v); }),
+           StringList(
+               "cors_origins",
+               [](Config& c, std::vector<std::string> v) { c.api.cors_origins = std::move(v); }),
            Int("max_body_bytes", 1024, 1ll << 30,
                [](Config& c, int64_t v) { c.api.max_body_bytes = uint64_t(v); }),
            Int("request_timeout_seconds", 1, 3600,

@@ -36,7 +36,7 @@ Result<size_t> BlockPipe::Read(char* buf, size_t n) {
   if (blocks_.empty()) return size_t{0};
   const std::string& front = blocks_.front();
   const size_t take = std::min(n, front.size() - offset_);
-  std::memcpy(buf, front.data() + offset_, take);
+  std::copy_n(front.data() + offset_, take, buf);
   offset_ += take;
   if (offset_ == front.size()) {
     blocks_.pop_front();

@@ -113,6 +113,7 @@ Status WriteDailyFiles(BlockEngine& engine, const fs::path& dir, const GenerateP
     BackgroundWriter writer;
     while (engine.NextBlock()) {
       std::vector<std::string_view> texts;
+      texts.reserve(kDailyDatasets.size());
       for (Dataset dataset : kDailyDatasets) texts.push_back(engine.Text(dataset));
       RETURN_IF_ERROR(writer.Start(files, texts));
       if (progress) {

@@ -122,7 +122,7 @@ std::string LocationsCsv(const std::vector<Location>& locations) {
 
 void AppendRow(Dataset dataset, const DayInfo& day, std::string_view code, const DayRecord& record,
                std::string_view eol, TextBuffer& out) {
-  char* const begin = out.Room(sizeof day.date + code.size() + eol.size() + 8 * 26);
+  char* const begin = out.Room(sizeof day.date + code.size() + eol.size() + size_t{8} * 26);
   char* p = PutKey(begin, day, code);
   switch (dataset) {
     case Dataset::kClimate:

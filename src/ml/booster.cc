@@ -133,6 +133,7 @@ Status Booster::SetParam(const std::string& name, const std::string& value) {
 
 Status Booster::SetFeatureNames(const std::vector<std::string>& names) {
   std::vector<const char*> ptrs;
+  ptrs.reserve(names.size());
   for (const std::string& n : names) ptrs.push_back(n.c_str());
   CH_XGB(XGBoosterSetStrFeatureInfo(handle_, "feature_name", ptrs.data(), ptrs.size()),
          "set feature names");

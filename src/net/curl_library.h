@@ -23,6 +23,7 @@ namespace ch::net {
 
 // Each function resolved from the library: CurlLibrary::easy_init is curl_easy_init.
 struct CurlLibrary {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): `name` is a declarator, not an expression.
 #define CH_CURL_MEMBER(name) decltype(&::curl_##name) name = nullptr;
   CH_CURL_FUNCTIONS(CH_CURL_MEMBER)
 #undef CH_CURL_MEMBER

@@ -257,7 +257,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   Transfer t{&request, &response, Status::Ok(), 0};
   curl_slist* headers = impl_->curl.slist_append(nullptr, "Expect:");  // no 100-continue round trip
   for (const auto& [name, value] : request.headers) {
-    std::string line = name + (value.empty() ? ";" : ": " + value);
+    std::string line = name;
+    line += value.empty() ? ";" : ": ";
+    line += value;
     headers = impl_->curl.slist_append(headers, line.c_str());
   }
   impl_->Configure(h, request, t, headers);

@@ -97,7 +97,7 @@ std::string JsonLine(std::string_view time, LogLevel level, std::string_view com
   for (const LogField& field : fields) {
     // The fixed keys win; a field that reuses one is renamed rather than lost.
     std::string key = field.key;
-    while (line.contains(key)) key = "field." + key;
+    while (line.contains(key)) key.insert(0, "field.");
     line[key] = JsonValue(field.value);
   }
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -38,7 +38,7 @@ bool PidAlive(long pid) {
 LocalStore::LocalStore(PrivateTag, std::filesystem::path root, bool durable)
     : root_(std::move(root)), root_str_(root_.string()), durable_(durable) {}
 
-Result<std::unique_ptr<LocalStore>> LocalStore::Make(LocalStoreOptions options) {
+Result<std::unique_ptr<LocalStore>> LocalStore::Make(const LocalStoreOptions& options) {
   if (options.root.empty()) {
     return Status::InvalidArgument("local store: root directory is empty");
   }

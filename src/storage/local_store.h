@@ -51,7 +51,7 @@ class LocalStore final : public ObjectStore {
   // Opens (or creates) the root and removes temp files left behind by dead
   // processes. NotFound when the root is missing and !create_root;
   // InvalidArgument when it is empty or not a directory.
-  static Result<std::unique_ptr<LocalStore>> Make(LocalStoreOptions options);
+  static Result<std::unique_ptr<LocalStore>> Make(const LocalStoreOptions& options);
 
   std::string Describe() const override;
   StoreCapabilities Capabilities() const override;

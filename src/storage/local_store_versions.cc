@@ -167,7 +167,9 @@ Result<std::vector<MetaEntry>> LocalStore::History(const BucketPaths& paths, std
   }
   ::closedir(dir);
   for (const std::string& name : names) {
-    std::string path = dir_path + "/" + name;
+    std::string path = dir_path;
+    path += '/';
+    path += name;
     ASSIGN_OR_RETURN(std::optional<std::string> text, posix::ReadSmallFile(path, context));
     if (!text) continue;
     ASSIGN_OR_RETURN(std::vector<MetaEntry> entries, local::ParseMeta(*text, path));

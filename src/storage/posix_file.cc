@@ -114,10 +114,11 @@ Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::stri
 void AdviseHugePages(char* data, size_t n) {
 #ifdef MADV_HUGEPAGE
   constexpr uintptr_t kPage = 4096;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + n) & ~(kPage - 1);
+  const uintptr_t address = reinterpret_cast<uintptr_t>(data);
+  char* begin = data + (kPage - address % kPage) % kPage;  // first whole page
+  char* end = data + n - (address + n) % kPage;            // end of the last whole page
   // Advice only: a kernel without transparent huge pages just says no.
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (end > begin) ::madvise(begin, static_cast<size_t>(end - begin), MADV_HUGEPAGE);
 #else
   (void)data;
   (void)n;

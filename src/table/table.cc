@@ -10,7 +10,7 @@ Table::Table(Schema schema) : schema_(std::move(schema)) {
   for (const Field& f : schema_.fields()) columns_.emplace_back(f.type);
 }
 
-Result<Table> Table::Make(Schema schema, std::vector<Column> columns) {
+Result<Table> Table::Make(const Schema& schema, std::vector<Column> columns) {
   if (columns.size() != schema.fields().size()) {
     return Status::InvalidArgument("make table: " + std::to_string(columns.size()) +
                                    " columns for " + std::to_string(schema.num_fields()) +

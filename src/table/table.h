@@ -26,7 +26,7 @@ class Table {
 
   // InvalidArgument unless there is one column per field, of the field's
   // type, and all columns have the same length.
-  static Result<Table> Make(Schema schema, std::vector<Column> columns);
+  static Result<Table> Make(const Schema& schema, std::vector<Column> columns);
 
   const Schema& schema() const { return schema_; }
   int num_columns() const { return static_cast<int>(columns_.size()); }

@@ -45,6 +45,7 @@ Status ScanAll(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
                std::array<DatasetScan, 3>* scans) {
   std::array<Status, 3> status;
   std::vector<std::thread> threads;
+  threads.reserve(3);
   for (int d = 0; d < 3; ++d) {
     threads.emplace_back([&, d] {
       status[d] = ScanDataset(store, daily[d], kDaily[d], locations, scope, &(*scans)[d]);

@@ -121,8 +121,7 @@ class RowChecker {
  public:
   RowChecker(Dataset dataset, const LocationIndex& locations, const PassScope& scope,
              DatasetScan* out)
-      : dataset_(dataset),
-        columns_(services::DatasetValueColumns(dataset)),
+      : columns_(services::DatasetValueColumns(dataset)),
         file_(FileOf(dataset)),
         locations_(locations),
         scope_(scope),
@@ -243,7 +242,6 @@ class RowChecker {
                                  std::string(column), std::move(detail)});
   }
 
-  Dataset dataset_;
   const std::vector<services::ValueColumn>& columns_;
   int file_;
   const LocationIndex& locations_;

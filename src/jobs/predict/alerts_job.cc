@@ -27,7 +27,7 @@ Result<DailySeries> SeriesOf(const JobInputs& in, const std::string& location,
   DailySeries s;
   if (rows.empty()) return s;
   s.first_date = dates->Date(rows.front());
-  s.values.assign(static_cast<size_t>(dates->Date(rows.back()) - s.first_date + 1), kMissingDay);
+  s.values.assign(static_cast<size_t>(dates->Date(rows.back()) - s.first_date) + 1, kMissingDay);
   for (int64_t r : rows) {
     if (values->IsNull(r)) continue;
     double v = values->type() == DataType::kInt64 ? static_cast<double>(values->Int64(r))

@@ -124,6 +124,7 @@ auto LoadEach(const std::vector<std::string>& diseases, Load load) {
   if (!diseases.empty()) slots[0].emplace(load(diseases[0]));
   for (std::thread& t : helpers) t.join();
   std::vector<Loaded> loaded;
+  loaded.reserve(slots.size());
   for (auto& slot : slots) loaded.push_back(std::move(*slot));
   return loaded;
 }

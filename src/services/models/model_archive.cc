@@ -1,6 +1,7 @@
 // A minimal ustar writer plus gzip, for exporting models.
 #include "services/models/model_archive.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -20,7 +21,7 @@ void Octal(char* field, size_t width, uint64_t value) {
 std::string Header(const ArchiveEntry& e) {
   char h[kBlock];
   std::memset(h, 0, sizeof h);
-  std::memcpy(h, e.name.data(), e.name.size());  // name[100]
+  std::copy_n(e.name.data(), e.name.size(), h);  // name[100], unterminated when full
   Octal(h + 100, 8, 0644);                       // mode
   Octal(h + 108, 8, 0);                          // uid
   Octal(h + 116, 8, 0);                          // gid
@@ -28,7 +29,7 @@ std::string Header(const ArchiveEntry& e) {
   Octal(h + 136, 12, 0);                         // mtime
   h[156] = '0';                                  // typeflag: regular file
   std::memcpy(h + 257, "ustar", 6);              // magic "ustar\0"
-  std::memcpy(h + 263, "00", 2);                 // version
+  std::copy_n("00", 2, h + 263);                 // version
   std::memset(h + 148, ' ', 8);                  // checksum counted as spaces
   unsigned sum = 0;
   for (unsigned char c : std::string_view(h, kBlock)) sum += c;

@@ -15,13 +15,13 @@ namespace {
 
 using Section = std::map<std::string, std::string>;
 
-std::string Trim(std::string s) {
+std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   size_t e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-std::string EnvOr(const EnvMap& env, const std::string& name, std::string fallback = {}) {
+std::string EnvOr(const EnvMap& env, const std::string& name, const std::string& fallback = {}) {
   auto it = env.find(name);
   return it == env.end() || it->second.empty() ? fallback : it->second;
 }
@@ -146,7 +146,8 @@ Result<Credentials> EnvCredentialsProvider::Get() {
   return Credentials{id, secret, EnvOr(env_, "AWS_SESSION_TOKEN"), std::nullopt};
 }
 
-ProfileCredentialsProvider::ProfileCredentialsProvider(const EnvMap& env, std::string profile) {
+ProfileCredentialsProvider::ProfileCredentialsProvider(const EnvMap& env,
+                                                       const std::string& profile) {
   std::filesystem::path home = EnvOr(env, "HOME", "/");
   credentials_file_ =
       EnvOr(env, "AWS_SHARED_CREDENTIALS_FILE", (home / ".aws/credentials").string());
@@ -277,7 +278,7 @@ namespace {
 // The default chain plus the HTTP client its metadata providers borrow.
 class DefaultChain final : public CredentialsProvider {
  public:
-  DefaultChain(std::unique_ptr<net::HttpClient> http, CredentialsChainOptions options)
+  DefaultChain(std::unique_ptr<net::HttpClient> http, const CredentialsChainOptions& options)
       : http_(std::move(http)), chain_(Build(options)) {}
   Result<Credentials> Get() override { return chain_.Get(); }
   std::string Name() const override { return "default chain"; }
@@ -302,13 +303,13 @@ class DefaultChain final : public CredentialsProvider {
 }  // namespace
 
 Result<std::shared_ptr<CredentialsProvider>> MakeDefaultCredentialsChain(
-    CredentialsChainOptions options) {
+    const CredentialsChainOptions& options) {
   net::HttpClientOptions http_options;
   http_options.connect_timeout = std::chrono::milliseconds(1000);
   ASSIGN_OR_RETURN(std::unique_ptr<net::HttpClient> http,
                    net::HttpClient::Make(std::move(http_options)));
   return std::shared_ptr<CredentialsProvider>(
-      std::make_shared<DefaultChain>(std::move(http), std::move(options)));
+      std::make_shared<DefaultChain>(std::move(http), options));
 }
 
 }  // namespace ch::s3

@@ -38,7 +38,8 @@ class CredentialsProvider {
 // Fixed credentials (from explicit configuration or a test).
 class StaticCredentialsProvider final : public CredentialsProvider {
  public:
-  explicit StaticCredentialsProvider(Credentials credentials) : credentials_(credentials) {}
+  explicit StaticCredentialsProvider(Credentials credentials)
+      : credentials_(std::move(credentials)) {}
   Result<Credentials> Get() override;
   std::string Name() const override { return "explicit"; }
 
@@ -62,7 +63,7 @@ class EnvCredentialsProvider final : public CredentialsProvider {
 // profile is `profile`, else AWS_PROFILE, else "default". Read on every Get.
 class ProfileCredentialsProvider final : public CredentialsProvider {
  public:
-  ProfileCredentialsProvider(const EnvMap& env, std::string profile);
+  ProfileCredentialsProvider(const EnvMap& env, const std::string& profile);
   Result<Credentials> Get() override;
   std::string Name() const override { return "profile " + profile_; }
 
@@ -150,6 +151,6 @@ struct CredentialsChainOptions {
 // explicit → environment → profile → container → IMDSv2. The chain owns an HttpClient
 // for the metadata endpoints.
 Result<std::shared_ptr<CredentialsProvider>> MakeDefaultCredentialsChain(
-    CredentialsChainOptions options);
+    const CredentialsChainOptions& options);
 
 }  // namespace ch::s3

@@ -20,7 +20,7 @@ Result<std::unique_ptr<ObjectStore>> MakeS3StoreFromConfig(const StorageConfig& 
   chain.profile = config.profile;
   chain.env = s3::ProcessEnv();
   ASSIGN_OR_RETURN(std::shared_ptr<s3::CredentialsProvider> credentials,
-                   s3::MakeDefaultCredentialsChain(std::move(chain)));
+                   s3::MakeDefaultCredentialsChain(chain));
   ASSIGN_OR_RETURN(std::unique_ptr<s3::S3Store> store,
                    s3::S3Store::Make(std::move(options), std::move(credentials)));
   return std::unique_ptr<ObjectStore>(std::move(store));

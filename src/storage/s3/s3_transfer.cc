@@ -138,7 +138,7 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, ByteSource& sourc
   ASSIGN_OR_RETURN(std::string upload_id, ParseInitiateMultipart(init_resp.body));
 
   auto upload_part = [this, ref, upload_id, context, &options](
-                         int number, std::string data) -> Result<std::string> {
+                         int number, const std::string& data) -> Result<std::string> {
     Call call{"PUT", ref.bucket, ref.key};
     call.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
     call.headers = {{"content-md5", internal::Base64Md5(data)}};

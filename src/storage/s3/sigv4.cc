@@ -65,7 +65,12 @@ std::string CanonicalRequest(const SignableRequest& request, const KeyValues& qu
   std::string out = request.method + "\n";
   out += CanonicalUri(request.path, params.normalize_path) + "\n";
   out += CanonicalQueryString(query) + "\n";
-  for (const auto& [name, value] : headers) out += name + ":" + value + "\n";
+  for (const auto& [name, value] : headers) {
+    out += name;
+    out += ':';
+    out += value;
+    out += '\n';
+  }
   out += "\n" + SignedHeaderList(headers) + "\n" + params.payload_hash;
   return out;
 }
@@ -175,7 +180,9 @@ std::string CanonicalQueryString(const KeyValues& query) {
   std::string out;
   for (const auto& [name, value] : encoded) {
     if (!out.empty()) out += '&';
-    out += name + "=" + value;
+    out += name;
+    out += '=';
+    out += value;
   }
   return out;
 }
