@@ -115,10 +115,10 @@ void AdviseHugePages(char* data, size_t n) {
 #ifdef MADV_HUGEPAGE
   constexpr uintptr_t kPage = 4096;
   const uintptr_t address = reinterpret_cast<uintptr_t>(data);
-  char* begin = data + (kPage - address % kPage) % kPage;  // first whole page
-  char* end = data + n - (address + n) % kPage;            // end of the last whole page
+  const size_t head = (kPage - address % kPage) % kPage;  // bytes before the first whole page
+  const size_t tail = (address + n) % kPage;              // bytes after the last whole page
   // Advice only: a kernel without transparent huge pages just says no.
-  if (end > begin) ::madvise(begin, static_cast<size_t>(end - begin), MADV_HUGEPAGE);
+  if (n > head + tail) ::madvise(data + head, n - head - tail, MADV_HUGEPAGE);
 #else
   (void)data;
   (void)n;
