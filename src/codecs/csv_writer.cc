@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "codecs/compression.h"
+#include "codecs/number_format.h"
 #include "core/os_error.h"
 #include "table/date.h"
 
@@ -44,11 +45,9 @@ void AppendValue(const Column& c, int64_t row, char delimiter, std::string* out)
       out->append(buf, r.ptr);
       return;
     }
-    case DataType::kFloat64: {
-      auto r = std::to_chars(buf, buf + sizeof(buf), c.Float64(row));
-      out->append(buf, r.ptr);
+    case DataType::kFloat64:
+      out->append(buf, FormatShortest(c.Float64(row), buf));
       return;
-    }
     case DataType::kDate:
       AppendIsoDate(c.Date(row), out);
       return;
