@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "codecs/number_format.h"
 #include "services/data/processed_layout.h"
 #include "table/date.h"
 
@@ -103,12 +104,24 @@ CleanSeries CleanLocation(const Series& raw, services::Dataset dataset, const st
   return out;
 }
 
-void AppendShortest(double v, std::string* out) {
-  if (std::isnan(v)) return;
+char* WriteShortest(double v, char* out) {
+  if (std::isnan(v)) return out;
   if (v == 0) v = 0;  // no "-0"
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out->append(buf, r.ptr);
+  return FormatShortest(v, out);
+}
+
+char* WriteRounded(double v, int decimals, char* out) {
+  static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  if (std::isnan(v)) return out;
+  const double scaled = std::round(v * kScale[decimals]);
+  // The digits of `scaled` are already the shortest text of the quotient.
+  if (std::fabs(scaled) < 1e15) return FormatScaled(static_cast<int64_t>(scaled), decimals, out);
+  return WriteShortest(scaled / kScale[decimals], out);
+}
+
+void AppendShortest(double v, std::string* out) {
+  char buf[kShortestDoubleChars];
+  out->append(buf, WriteShortest(v, buf));
 }
 
 void AppendInteger(double v, std::string* out) {
@@ -119,9 +132,8 @@ void AppendInteger(double v, std::string* out) {
 }
 
 void AppendRounded(double v, int decimals, std::string* out) {
-  static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-  if (std::isnan(v)) return;
-  AppendShortest(std::round(v * kScale[decimals]) / kScale[decimals], out);
+  char buf[kShortestDoubleChars];
+  out->append(buf, WriteRounded(v, decimals, buf));
 }
 
 void AppendCleanedRows(const CleanSeries& series, services::Dataset dataset,

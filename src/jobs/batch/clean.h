@@ -40,5 +40,8 @@ void AppendCleanedRows(const CleanSeries& series, services::Dataset dataset,
 void AppendShortest(double v, std::string* out);
 void AppendInteger(double v, std::string* out);
 void AppendRounded(double v, int decimals, std::string* out);
+// The same into a buffer with kShortestDoubleChars free; returns the end.
+char* WriteShortest(double v, char* out);
+char* WriteRounded(double v, int decimals, char* out);
 
 }  // namespace ch::batch
