@@ -51,25 +51,32 @@ class StagedFile {
 // directory; the file is removed unless the commit renamed it.
 class LocalStore::TempObject {
  public:
-  TempObject(std::string path, posix::UniqueFd fd, std::string context)
-      : path_(std::move(path)), fd_(std::move(fd)), context_(std::move(context)) {}
+  TempObject(std::string path, posix::UniqueFd fd, std::string context, bool durable)
+      : path_(std::move(path)),
+        fd_(std::move(fd)),
+        context_(std::move(context)),
+        durable_(durable) {}
   ~TempObject() {
     if (!committed_) ::unlink(path_.c_str());
   }
   TempObject(const TempObject&) = delete;
   TempObject& operator=(const TempObject&) = delete;
 
+  // `durable`: the object will be fsynced, so its writeback starts early.
   static Result<std::unique_ptr<TempObject>> Create(const BucketPaths& paths,
-                                                    std::string_view context) {
+                                                    std::string_view context, bool durable) {
     std::string path = paths.NewTempPath();
     ASSIGN_OR_RETURN(posix::UniqueFd fd,
                      posix::Open(path, O_WRONLY | O_CREAT | O_EXCL, 0644, context));
-    return std::make_unique<TempObject>(std::move(path), std::move(fd), std::string(context));
+    return std::make_unique<TempObject>(std::move(path), std::move(fd), std::string(context),
+                                        durable);
   }
 
   Status Append(std::string_view bytes) {
     md5_.Update(bytes);
-    return posix::WriteAll(fd_.get(), bytes, context_ + ": write " + path_);
+    RETURN_IF_ERROR(posix::WriteAll(fd_.get(), bytes, context_ + ": write " + path_));
+    if (durable_) writeback_.Wrote(fd_.get(), bytes.size());
+    return Status::Ok();
   }
 
   // Copies `size` bytes of `fd` in the kernel where it can. No MD5: the
@@ -123,6 +130,8 @@ class LocalStore::TempObject {
   posix::UniqueFd fd_;
   std::string context_;
   Md5 md5_;
+  bool durable_;
+  posix::WritebackStarter writeback_;
   bool committed_ = false;
 };
 
@@ -130,7 +139,7 @@ Result<ObjectInfo> LocalStore::Put(const ObjectRef& ref, std::string_view bytes,
                                    const PutOptions& options) {
   std::string context = "put " + ref.ToString();
   ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, options, context));
-  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
+  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context, durable_));
   for (size_t at = 0; at < bytes.size(); at += kWriteChunk) {
     std::string_view chunk = bytes.substr(at, kWriteChunk);
     RETURN_IF_ERROR(temp->Append(chunk));
@@ -143,7 +152,7 @@ Result<ObjectInfo> LocalStore::PutStream(const ObjectRef& ref, ByteSource& sourc
                                          const PutOptions& options) {
   std::string context = "put " + ref.ToString();
   ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, options, context));
-  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
+  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context, durable_));
   std::string buf(local::kCopyChunk, '\0');
   for (;;) {
     Result<size_t> got = source.Read(buf.data(), buf.size());
@@ -188,7 +197,7 @@ Result<ObjectInfo> LocalStore::Copy(const ObjectRef& from, const ObjectRef& to,
   ASSIGN_OR_RETURN(BucketPaths source_paths, BucketForKey(from, context));
   ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(to, options, context));
   ASSIGN_OR_RETURN(Opened source, Open(source_paths, from, context));
-  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context));
+  ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context, durable_));
   RETURN_IF_ERROR(temp->CopyFrom(source.fd.get(), source.info.size, options.progress));
   MetaEntry entry;
   ASSIGN_OR_RETURN(entry.id, temp->Finish(durable_));

@@ -97,6 +97,14 @@ Status WriteAll(int fd, std::string_view bytes, std::string_view context) {
   return Status::Ok();
 }
 
+void WritebackStarter::Wrote(int fd, uint64_t bytes) {
+  written_ += bytes;
+  if (written_ - started_ < kWritebackBytes) return;
+  ::sync_file_range(fd, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+                    SYNC_FILE_RANGE_WRITE);
+  started_ = written_;
+}
+
 Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context) {
   size_t done = 0;
   while (done < n) {

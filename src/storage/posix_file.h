@@ -65,6 +65,22 @@ Result<std::optional<PathStat>> StatPath(const std::string& path, std::string_vi
 
 // Writes all of `bytes`, retrying short writes and EINTR.
 Status WriteAll(int fd, std::string_view bytes, std::string_view context);
+
+// Starts the disk writeback of every few MiB of a file as it is written, so
+// the fsync before its rename waits for the last few MiB rather than the
+// whole file (for 1 GiB that fsync alone took 1.6 s). Only a hint: write
+// errors surface at the fsync.
+class WritebackStarter {
+ public:
+  // Call after `bytes` more were written to `fd`.
+  void Wrote(int fd, uint64_t bytes);
+
+ private:
+  static constexpr uint64_t kWritebackBytes = uint64_t{8} << 20;
+  uint64_t written_ = 0;
+  uint64_t started_ = 0;
+};
+
 // Reads up to `n` bytes at `offset`, stopping early only at end of file.
 Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context);
 // Asks the kernel to back [data, data + n) with huge pages before it is first
