@@ -2,60 +2,15 @@
 #include "jobs/batch/assemble.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "codecs/json_codec.h"
+#include "jobs/batch/part_source.h"
 #include "services/data/processed_layout.h"
 #include "table/date.h"
 
 namespace ch::batch {
 namespace {
-
-// Yields the header and then every part's body in order, fetching stored
-// parts one at a time, so memory stays at one part.
-class ConcatSource : public ByteSource {
- public:
-  ConcatSource(ObjectStore& store, std::string bucket, std::string header,
-               std::vector<const Part*> parts)
-      : store_(store),
-        bucket_(std::move(bucket)),
-        current_(std::move(header)),
-        parts_(std::move(parts)) {
-    size_ = current_.size();
-    for (const Part* p : parts_) size_ += p->size;
-  }
-
-  Result<size_t> Read(char* buf, size_t n) override {
-    while (pos_ == current_.size()) {
-      if (next_ == parts_.size()) return size_t{0};
-      const Part* p = parts_[next_++];
-      if (p->key.empty()) {
-        current_ = p->body;
-      } else {
-        ASSIGN_OR_RETURN(current_, store_.Get({bucket_, p->key, ""}));
-      }
-      if (current_.size() != p->size) {
-        return Status::Corruption("batch part " + p->key + " has " +
-                                  std::to_string(current_.size()) + " bytes, expected " +
-                                  std::to_string(p->size));
-      }
-      pos_ = 0;
-    }
-    const size_t k = std::min(n, current_.size() - pos_);
-    std::copy_n(current_.data() + pos_, k, buf);
-    pos_ += k;
-    return k;
-  }
-  std::optional<uint64_t> Size() const override { return size_; }
-
- private:
-  ObjectStore& store_;
-  std::string bucket_;
-  std::string current_;
-  size_t pos_ = 0;
-  std::vector<const Part*> parts_;
-  size_t next_ = 0;
-  uint64_t size_ = 0;
-};
 
 Json InfoJson(const ObjectInfo& info) {
   return {{"key", info.key}, {"etag", info.etag}, {"size", info.size}};
@@ -79,7 +34,7 @@ Result<Json> WriteOutput(ObjectStore& store, const std::string& bucket, int outp
   }
   const std::string name(OutputName(output));
   const std::string key = services::ProcessedCsvKey(name, date);
-  ConcatSource source(store, bucket, header, std::move(parts));
+  PartSource source(store, bucket, header, parts);
   PutOptions put;
   put.content_type = "text/csv";
   ASSIGN_OR_RETURN(ObjectInfo info, store.PutStream({bucket, key, ""}, source, put));
@@ -156,10 +111,21 @@ Status Assemble(ObjectStore& store, const BucketNames& buckets,
   summary->data_date = FormatIsoDate(date);
   const std::string& bucket = buckets.processed;
   Json outputs = Json::object();
+  // The outputs are written side by side: each one's MD5 and copying is
+  // serial, and the feature table alone is most of the bytes.
+  std::vector<Result<Json>> entries(kOutputCount, Status::Internal("batch: output not written"));
   for (int o = 0; o < kOutputCount; ++o) {
     Announce(options, services::ProcessedCsvKey(OutputName(o), date));
-    ASSIGN_OR_RETURN(outputs[std::string(OutputName(o))],
-                     WriteOutput(store, bucket, o, date, shards));
+  }
+  {
+    std::vector<std::jthread> writers;
+    writers.reserve(kOutputCount);
+    for (int o = 0; o < kOutputCount; ++o) {
+      writers.emplace_back([&, o] { entries[o] = WriteOutput(store, bucket, o, date, shards); });
+    }
+  }
+  for (int o = 0; o < kOutputCount; ++o) {
+    ASSIGN_OR_RETURN(outputs[std::string(OutputName(o))], std::move(entries[o]));
     summary->written.push_back(outputs[std::string(OutputName(o))]["key"]);
   }
   const std::string loc_key = services::ProcessedCsvKey("locations", date);

@@ -8,6 +8,7 @@
 #include "codecs/json_codec.h"
 #include "codecs/object_io.h"
 #include "jobs/batch/assemble.h"
+#include "jobs/batch/part_source.h"
 #include "jobs/batch/pass.h"
 #include "services/data/data_service.h"
 #include "services/data/processed_layout.h"
@@ -92,15 +93,17 @@ std::string ShardDocKey(const std::string& prefix, int index, int count) {
   return prefix + "shard-" + std::to_string(index) + "-of-" + std::to_string(count) + ".json";
 }
 
-// Moves the in-memory bodies of `shard`'s parts added since `from` to the store.
+// Moves the rows of `shard`'s newest parts (one per output) to the store.
 Status StoreParts(ObjectStore& store, const std::string& bucket, const std::string& prefix,
                   ShardResult* shard, int group) {
   for (int o = 0; o < kOutputCount; ++o) {
     Part& part = shard->parts[o].back();
-    part.key = prefix + std::string(OutputName(o)) + "/" + std::to_string(shard->index) + "-" +
-               std::to_string(group) + ".csv";
-    RETURN_IF_ERROR(store.Put({bucket, part.key, ""}, part.body).status());
-    std::string().swap(part.body);
+    const std::string key = prefix + std::string(OutputName(o)) + "/" +
+                            std::to_string(shard->index) + "-" + std::to_string(group) + ".csv";
+    PartSource source(store, bucket, "", {&part});
+    RETURN_IF_ERROR(store.PutStream({bucket, key, ""}, source, {}).status());
+    part.key = key;
+    std::vector<std::string>().swap(part.pieces);
   }
   return Status::Ok();
 }

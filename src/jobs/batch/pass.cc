@@ -85,17 +85,14 @@ Status RunPass(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
   }
   for (int o = 0; o < kOutputCount; ++o) {
     Part part;
-    uint64_t total = 0;
-    for (const LocationResult& r : results) total += r.text[o].size();
-    part.body.reserve(total);
+    part.pieces.reserve(n);
     for (int i = 0; i < n; ++i) {
       std::string& text = results[i].text[o];
-      part.ranges.push_back({locations.codes[scope.first + i], {part.body.size(), text.size()}});
-      part.body += text;
+      part.ranges.push_back({locations.codes[scope.first + i], {part.size, text.size()}});
+      part.size += text.size();
       part.rows += results[i].rows[o];
-      std::string().swap(text);
+      part.pieces.push_back(std::move(text));
     }
-    part.size = part.body.size();
     shard->parts[o].push_back(std::move(part));
   }
   for (LocationResult& r : results) {

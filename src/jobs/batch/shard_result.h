@@ -23,8 +23,8 @@ std::string OutputHeader(int output);
 
 // A piece of one output: rows of consecutive locations, no header.
 struct Part {
-  std::string key;   // where the body is stored; empty while held in `body`
-  std::string body;  // the rows, when not stored
+  std::string key;                  // where the rows are stored; empty while in `pieces`
+  std::vector<std::string> pieces;  // the rows when not stored, one string per location
   uint64_t size = 0;
   int64_t rows = 0;
   // location_code → (offset in the part, length), ascending by code.

@@ -1,0 +1,50 @@
+// PartSource: segments of memory and stored parts, read in order.
+#include "jobs/batch/part_source.h"
+
+#include <algorithm>
+
+namespace ch::batch {
+
+PartSource::PartSource(ObjectStore& store, std::string bucket, std::string header,
+                       const std::vector<const Part*>& parts)
+    : store_(store), bucket_(std::move(bucket)), header_(std::move(header)) {
+  segments_.push_back({header_, nullptr});
+  size_ = header_.size();
+  for (const Part* p : parts) {
+    size_ += p->size;
+    if (!p->key.empty()) {
+      segments_.push_back({{}, p});
+      continue;
+    }
+    for (const std::string& piece : p->pieces) segments_.push_back({piece, nullptr});
+  }
+}
+
+Status PartSource::Advance() {
+  const Segment& s = segments_[next_++];
+  if (s.stored == nullptr) {
+    view_ = s.bytes;
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(fetched_, store_.Get({bucket_, s.stored->key, ""}));
+  if (fetched_.size() != s.stored->size) {
+    return Status::Corruption("batch part " + s.stored->key + " has " +
+                              std::to_string(fetched_.size()) + " bytes, expected " +
+                              std::to_string(s.stored->size));
+  }
+  view_ = fetched_;
+  return Status::Ok();
+}
+
+Result<size_t> PartSource::Read(char* buf, size_t n) {
+  while (view_.empty()) {
+    if (next_ == segments_.size()) return size_t{0};
+    RETURN_IF_ERROR(Advance());
+  }
+  const size_t k = std::min(n, view_.size());
+  std::copy_n(view_.data(), k, buf);
+  view_.remove_prefix(k);
+  return k;
+}
+
+}  // namespace ch::batch

@@ -1,0 +1,41 @@
+// The bytes of a header and a run of parts, in order, as one ByteSource:
+// parts held in memory are read in place, stored parts are fetched one at a
+// time, so writing an output costs one copy and memory stays at one part.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "jobs/batch/shard_result.h"
+#include "storage/object_store.h"
+
+namespace ch::batch {
+
+class PartSource final : public ByteSource {
+ public:
+  // `parts` must outlive the source; stored ones are read from `bucket`.
+  PartSource(ObjectStore& store, std::string bucket, std::string header,
+             const std::vector<const Part*>& parts);
+
+  Result<size_t> Read(char* buf, size_t n) override;
+  std::optional<uint64_t> Size() const override { return size_; }
+
+ private:
+  // A run of bytes in memory, or (when `stored` is set) a part to fetch.
+  struct Segment {
+    std::string_view bytes;
+    const Part* stored = nullptr;
+  };
+  Status Advance();
+
+  ObjectStore& store_;
+  std::string bucket_;
+  std::string header_;
+  std::vector<Segment> segments_;
+  size_t next_ = 0;
+  std::string fetched_;    // the stored part being read
+  std::string_view view_;  // what is left of the current segment
+  uint64_t size_ = 0;
+};
+
+}  // namespace ch::batch

@@ -1,0 +1,73 @@
+#include "jobs/batch/part_source.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/memory_store.h"
+
+namespace ch::batch {
+namespace {
+
+Part InMemory(std::vector<std::string> pieces) {
+  Part p;
+  for (const std::string& piece : pieces) p.size += piece.size();
+  p.pieces = std::move(pieces);
+  return p;
+}
+
+Part Stored(MemoryStore& store, const std::string& key, const std::string& bytes) {
+  EXPECT_TRUE(store.CreateBucket("parts-bucket").ok());
+  EXPECT_TRUE(store.Put({"parts-bucket", key, ""}, bytes).ok());
+  Part p;
+  p.key = key;
+  p.size = bytes.size();
+  return p;
+}
+
+// Reads the whole source in reads of `chunk` bytes.
+Result<std::string> Drain(PartSource& source, size_t chunk) {
+  std::string out;
+  std::string buf(chunk, '\0');
+  while (true) {
+    ASSIGN_OR_RETURN(size_t n, source.Read(buf.data(), buf.size()));
+    if (n == 0) return out;
+    out.append(buf.data(), n);
+  }
+}
+
+TEST(PartSourceTest, HeaderThenPiecesAndStoredPartsInOrder) {
+  MemoryStore store;
+  const Part first = InMemory({"a,1\n", "", "b,2\n"});
+  const Part second = Stored(store, "parts/1.csv", "c,3\nd,4\n");
+  const Part third = InMemory({"e,5\n"});
+  for (size_t chunk : {1, 3, 64}) {
+    PartSource source(store, "parts-bucket", "code,n\n", {&first, &second, &third});
+    ASSERT_EQ(source.Size(), 7u + 8u + 8u + 4u);
+    Result<std::string> all = Drain(source, chunk);
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    EXPECT_EQ(*all, "code,n\na,1\nb,2\nc,3\nd,4\ne,5\n") << "chunk " << chunk;
+  }
+}
+
+TEST(PartSourceTest, StoredPartOfTheWrongSizeIsCorruptionNamingTheKey) {
+  MemoryStore store;
+  Part part = Stored(store, "parts/0.csv", "x,1\n");
+  part.size = 10;
+  PartSource source(store, "parts-bucket", "h\n", {&part});
+  Result<std::string> all = Drain(source, 64);
+  ASSERT_FALSE(all.ok());
+  EXPECT_NE(all.status().ToString().find("parts/0.csv has 4 bytes, expected 10"), std::string::npos)
+      << all.status().ToString();
+}
+
+TEST(PartSourceTest, MissingStoredPartIsNotFound) {
+  MemoryStore store;
+  Part part = Stored(store, "parts/0.csv", "x,1\n");
+  ASSERT_TRUE(store.Delete({"parts-bucket", "parts/0.csv", ""}).ok());
+  PartSource source(store, "parts-bucket", "h\n", {&part});
+  Result<std::string> all = Drain(source, 64);
+  ASSERT_FALSE(all.ok());
+  EXPECT_TRUE(all.status().IsNotFound()) << all.status().ToString();
+}
+
+}  // namespace
+}  // namespace ch::batch
