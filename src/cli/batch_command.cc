@@ -16,7 +16,7 @@ struct BatchArgs {
   std::string shard;  // "i/n"
   bool merge = false;
   int max_gap_days = 3;
-  uint64_t memory_mb = 4096;
+  uint64_t memory_mb = 0;
   int threads = 0;
   bool force = false;
   bool quiet = false;
@@ -107,7 +107,8 @@ void AddBatchCommand(CLI::App& app, CommandContext& ctx) {
                   "interpolate gaps up to this many days (longer ones are reported)")
       ->capture_default_str();
   cmd->add_option("--memory-mb", args->memory_mb,
-                  "memory budget; larger inputs are processed in location groups")
+                  "memory budget; larger inputs are processed in location groups\n"
+                  "(0: half the memory available at the start, cgroup limit included)")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "worker threads (0: all cores)")
       ->capture_default_str();

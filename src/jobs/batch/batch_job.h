@@ -37,8 +37,9 @@ struct BatchOptions {
   int max_gap_days = 3;  // longer gaps are reported, not interpolated
   // Rough bound on the memory the job holds at once; inputs whose estimated
   // working set exceeds it are processed in several location groups, each
-  // streaming the raw files once.
-  uint64_t memory_budget_bytes = uint64_t{4} << 30;
+  // streaming the raw files once. 0: half of the memory available when the
+  // run starts (a container's cgroup limit included), at least 1 GiB.
+  uint64_t memory_budget_bytes = 0;
   int threads = 0;     // 0: one per hardware thread
   bool force = false;  // recompute even when the manifest says up to date
   BatchProgress progress;
