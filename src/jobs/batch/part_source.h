@@ -1,6 +1,7 @@
 // The bytes of a header and a run of parts, in order, as one ByteSource:
-// parts held in memory are read in place, stored parts are fetched one at a
-// time, so writing an output costs one copy and memory stays at one part.
+// parts held in memory are read in place, stored parts are fetched in ranges
+// of a few MiB (pinned to the ETag they had when first seen), so writing an
+// output costs one copy and no more memory than one range.
 #pragma once
 
 #include <string>
@@ -27,14 +28,18 @@ class PartSource final : public ByteSource {
     const Part* stored = nullptr;
   };
   Status Advance();
+  Status FetchRange();
 
   ObjectStore& store_;
   std::string bucket_;
   std::string header_;
   std::vector<Segment> segments_;
   size_t next_ = 0;
-  std::string fetched_;    // the stored part being read
-  std::string_view view_;  // what is left of the current segment
+  const Part* stored_ = nullptr;  // the stored part being read
+  std::string stored_etag_;
+  uint64_t stored_at_ = 0;  // bytes of it fetched so far
+  std::string fetched_;     // the latest range of it
+  std::string_view view_;   // what is left of the current segment or range
   uint64_t size_ = 0;
 };
 

@@ -69,5 +69,29 @@ TEST(PartSourceTest, MissingStoredPartIsNotFound) {
   EXPECT_TRUE(all.status().IsNotFound()) << all.status().ToString();
 }
 
+TEST(PartSourceTest, LargeStoredPartIsReadInRangesWholeAndInOrder) {
+  MemoryStore store;
+  std::string big;
+  for (int i = 0; big.size() < (uint64_t{40} << 20); ++i) big += std::to_string(i) + ",x\n";
+  const Part part = Stored(store, "parts/big.csv", big);
+  PartSource source(store, "parts-bucket", "h\n", {&part});
+  Result<std::string> all = Drain(source, 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(*all == "h\n" + big);
+}
+
+TEST(PartSourceTest, StoredPartReplacedWhileReadFailsInsteadOfMixing) {
+  MemoryStore store;
+  const std::string big(uint64_t{20} << 20, 'a');
+  const Part part = Stored(store, "parts/0.csv", big);
+  PartSource source(store, "parts-bucket", "", {&part});
+  std::string buf(1 << 20, '\0');
+  ASSERT_TRUE(source.Read(buf.data(), buf.size()).ok());  // the first range is in hand
+  ASSERT_TRUE(store.Put({"parts-bucket", "parts/0.csv", ""}, std::string(big.size(), 'b')).ok());
+  Result<std::string> rest = Drain(source, 1 << 20);
+  ASSERT_FALSE(rest.ok());
+  EXPECT_EQ(rest.status().code(), StatusCode::kPreconditionFailed) << rest.status().ToString();
+}
+
 }  // namespace
 }  // namespace ch::batch
