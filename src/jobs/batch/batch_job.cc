@@ -27,11 +27,17 @@ constexpr uint64_t kBytesPerRawByte = 7;
 constexpr uint64_t kFallbackBudget = uint64_t{4} << 30;
 constexpr uint64_t kLeastAutomaticBudget = uint64_t{1} << 30;
 
-uint64_t MemoryBudget(const BatchOptions& options) {
-  if (options.memory_budget_bytes > 0) return options.memory_budget_bytes;
+struct MemoryBudget {
+  uint64_t bytes;
+  std::string_view source;  // how it was chosen, for the progress line
+};
+
+MemoryBudget ChooseMemoryBudget(const BatchOptions& options) {
+  if (options.memory_budget_bytes > 0) return {options.memory_budget_bytes, "given"};
   const std::optional<uint64_t> available = AvailableMemoryBytes();
-  if (!available) return kFallbackBudget;
-  return std::max(*available / 2, kLeastAutomaticBudget);
+  if (!available) return {kFallbackBudget, "default; available memory unknown"};
+  if (*available / 2 < kLeastAutomaticBudget) return {kLeastAutomaticBudget, "the least"};
+  return {*available / 2, "half the memory available"};
 }
 
 void Say(const BatchOptions& options, std::string_view stage, const std::string& message) {
@@ -146,15 +152,16 @@ Status ProcessShard(ObjectStore& store, const BucketNames& buckets, const RunInp
   for (int f = kClimateFile; f < kFileCount; ++f) daily_bytes += inputs.info[f].size;
   const double share = n > 0 ? static_cast<double>(last - first) / n : 1.0;
   const double estimate = static_cast<double>(daily_bytes) * share * kBytesPerRawByte;
-  const uint64_t budget = MemoryBudget(options);
-  const int groups = std::clamp(static_cast<int>(std::ceil(estimate / static_cast<double>(budget))),
-                                1, std::max(1, last - first));
+  const MemoryBudget budget = ChooseMemoryBudget(options);
+  const int groups =
+      std::clamp(static_cast<int>(std::ceil(estimate / static_cast<double>(budget.bytes))), 1,
+                 std::max(1, last - first));
   *groups_out = groups;
   Say(options, "plan",
       std::to_string(groups) + " location group(s): about " +
-          std::to_string(static_cast<uint64_t>(estimate) >> 20) + " MiB of working memory, " +
-          "budget " + std::to_string(budget >> 20) + " MiB" +
-          (options.memory_budget_bytes > 0 ? "" : " (half the memory available)"));
+          std::to_string(static_cast<uint64_t>(estimate) >> 20) +
+          " MiB of working memory, budget " + std::to_string(budget.bytes >> 20) + " MiB (" +
+          std::string(budget.source) + ")");
   const std::array<ObjectRef, 3> daily = {
       ObjectRef{buckets.raw, std::string(FileKey(kClimateFile)), ""},
       ObjectRef{buckets.raw, std::string(FileKey(kHealthFile)), ""},

@@ -161,8 +161,16 @@ TEST(BatchJobTest, LocationGroupsUnderATightMemoryBudgetGiveTheSameBytes) {
   testing::MustRun(*one);
   BatchOptions tight;
   tight.memory_budget_bytes = 4 << 20;
+  std::vector<std::string> plan;
+  tight.progress = [&](std::string_view stage, std::string_view message) {
+    if (stage == "plan") plan.emplace_back(message);
+  };
   BatchSummary s = testing::MustRun(*many, tight);
   EXPECT_GT(s.groups, 3);
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_NE(plan[0].find(std::to_string(s.groups) + " location group(s)"), std::string::npos)
+      << plan[0];
+  EXPECT_NE(plan[0].find("budget 4 MiB (given)"), std::string::npos) << plan[0];
   EXPECT_EQ(testing::Objects(*one, kBuckets.processed),
             testing::Objects(*many, kBuckets.processed));
 }
