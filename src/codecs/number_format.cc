@@ -147,9 +147,4 @@ char* FormatShortest(double value, char* out) {
   return std::to_chars(out, out + kShortestDoubleChars, value).ptr;
 }
 
-void AppendShortestDouble(double value, std::string* out) {
-  char buf[kShortestDoubleChars];
-  out->append(buf, FormatShortest(value, buf));
-}
-
 }  // namespace ch

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 namespace ch {
 
@@ -21,8 +20,5 @@ char* FormatShortest(double value, char* out);
 // decimal of at most 15 significant digits names its own double, so its
 // digits are the shortest text.
 char* FormatScaled(int64_t scaled, int decimals, char* out);
-
-// Appends FormatShortest(value).
-void AppendShortestDouble(double value, std::string* out);
 
 }  // namespace ch

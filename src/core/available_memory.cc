@@ -66,12 +66,15 @@ std::optional<std::string_view> CgroupPath(std::string_view self_cgroup,
     const size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
     if (second == std::string_view::npos) continue;
     const std::string_view hierarchy = line.substr(0, first);
-    const std::string_view list = line.substr(first + 1, second - first - 1);
-    if (controller.empty()
-            ? hierarchy == "0" && list.empty()
-            : ("," + std::string(list) + ",").find("," + std::string(controller) + ",") !=
-                  std::string::npos) {
-      return line.substr(second + 1);
+    std::string_view list = line.substr(first + 1, second - first - 1);
+    if (controller.empty()) {
+      if (hierarchy == "0" && list.empty()) return line.substr(second + 1);
+      continue;
+    }
+    while (!list.empty()) {  // "cpu,memory": one of the comma-separated names
+      const size_t comma = std::min(list.find(','), list.size());
+      if (list.substr(0, comma) == controller) return line.substr(second + 1);
+      list.remove_prefix(std::min(comma + 1, list.size()));
     }
   }
   return std::nullopt;

@@ -75,11 +75,5 @@ TEST(NumberFormatTest, RandomDoublesMatchToChars) {
   }
 }
 
-TEST(NumberFormatTest, AppendAddsToTheEnd) {
-  std::string s = "x=";
-  AppendShortestDouble(0.25, &s);
-  EXPECT_EQ(s, "x=0.25");
-}
-
 }  // namespace
 }  // namespace ch

@@ -131,11 +131,6 @@ void AppendInteger(double v, std::string* out) {
   out->append(buf, r.ptr);
 }
 
-void AppendRounded(double v, int decimals, std::string* out) {
-  char buf[kShortestDoubleChars];
-  out->append(buf, WriteRounded(v, decimals, buf));
-}
-
 void AppendCleanedRows(const CleanSeries& series, services::Dataset dataset,
                        const std::string& code, std::string* out) {
   const auto& columns = services::DatasetValueColumns(dataset);

@@ -36,11 +36,10 @@ void AppendCleanedRows(const CleanSeries& series, services::Dataset dataset,
 
 // Number formatting shared by the outputs: the shortest text that reads back
 // to the same double ("-0" as "0"); an integer; a value rounded to
-// `decimals` places first. NaN is an empty field.
+// `decimals` places first. NaN is an empty field. The Write forms fill a
+// buffer with kShortestDoubleChars free and return the end.
 void AppendShortest(double v, std::string* out);
 void AppendInteger(double v, std::string* out);
-void AppendRounded(double v, int decimals, std::string* out);
-// The same into a buffer with kShortestDoubleChars free; returns the end.
 char* WriteShortest(double v, char* out);
 char* WriteRounded(double v, int decimals, char* out);
 
