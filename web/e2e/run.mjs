@@ -211,6 +211,9 @@ async function main() {
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-code")), "TS");
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => window.location.hash.startsWith("#/location/TS"));
+      // The hash changes before React replaces the map: a Tab pressed in between
+      // moves along the old map, whose focused path is then removed.
+      await page.waitForSelector('[data-testid="location-title"]', { timeout: 20000 });
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => document.activeElement?.tagName);
       assert.ok(focused && focused !== "BODY", "Tab does not reach anything on the location page");
