@@ -37,8 +37,10 @@ struct CsvReadOptions {
   // Bytes parsed as one unit: split across threads and emitted as chunks.
   // Inferred column types are decided from the first block (so from the whole
   // input when it is smaller). A later value that does not fit an inferred
-  // type is a bad row; give such a column a type in `schema`.
-  size_t block_size = 8 << 20;
+  // type is a bad row; give such a column a type in `schema`. The default
+  // keeps each thread's parsed rows in its cache until they are copied on
+  // (8 MiB blocks loaded a 566 MB file about 10% slower).
+  size_t block_size = 2 << 20;
   char delimiter = ',';
   bool validate_utf8 = true;  // string fields must be valid UTF-8
   // Names the input in error messages: "parse csv <source_name>: line 3, ...".

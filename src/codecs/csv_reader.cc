@@ -131,6 +131,12 @@ Status CsvParserImpl::FeedBody(std::string_view data) {
       continue;
     }
     if (data.size() < threshold_) {
+      if (data.size() >= std::max(kMinParallelBytes, threshold_ / 2)) {
+        // A large tail (the end of a mapped input): its whole rows in place,
+        // so only the partial last row is copied.
+        ASSIGN_OR_RETURN(size_t used, ProcessBlock(data, false));
+        data.remove_prefix(used);
+      }
       buffer_.assign(data);
       return Status::Ok();
     }

@@ -28,6 +28,8 @@ namespace {
 constexpr size_t kReadChunk = 16u << 20;
 // Reads at least this big get a huge-page buffer (see AdviseHugePages).
 constexpr size_t kHugeBuffer = 8u << 20;
+// Streamed reads at least this big go through a file mapping.
+constexpr uint64_t kMapAtLeast = 8u << 20;
 
 bool PidAlive(long pid) {
   return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
@@ -256,6 +258,20 @@ Result<ObjectInfo> LocalStore::GetStream(const ObjectRef& ref, ByteSink& sink,
   ASSIGN_OR_RETURN(Opened opened, Open(paths, ref, context));
   RETURN_IF_ERROR(CheckIfMatch(opened.info, options, context));
   ASSIGN_OR_RETURN(store::Span span, store::ResolveRange(opened.info.size, options.range, context));
+  if (span.length >= kMapAtLeast) {
+    // Views of the page cache, window by window: no copy, and only a window resident.
+    ASSIGN_OR_RETURN(posix::MappedRange map,
+                     posix::MappedRange::Map(opened.fd.get(), span.offset, span.length, context));
+    std::string_view bytes = map.bytes();
+    for (uint64_t done = 0; done < span.length;) {
+      size_t take = static_cast<size_t>(std::min<uint64_t>(kReadChunk, span.length - done));
+      RETURN_IF_ERROR(sink.Write(bytes.substr(static_cast<size_t>(done), take)));
+      done += take;
+      map.Release(done);
+      if (options.progress) options.progress(take);
+    }
+    return std::move(opened.info);
+  }
   std::string buf(static_cast<size_t>(std::min<uint64_t>(local::kCopyChunk, span.length)), '\0');
   uint64_t done = 0;
   while (done < span.length) {

@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <utility>
 
 #include "core/os_error.h"
 
@@ -117,6 +119,65 @@ Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::stri
     done += static_cast<size_t>(got);
   }
   return done;
+}
+
+Result<MappedRange> MappedRange::Map(int fd, uint64_t offset, uint64_t length,
+                                     std::string_view context) {
+  MappedRange out;
+  if (length == 0) return out;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return StatusFromErrno(errno, std::string(context) + ": fstat");
+  // Bytes past the end of the file would fault when touched: refuse them here.
+  if (static_cast<uint64_t>(st.st_size) < offset + length) {
+    return Status::Corruption(std::string(context) + ": the file is shorter than its object");
+  }
+  const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t start = offset - offset % page;
+  const auto mapped = static_cast<size_t>(offset - start + length);
+  void* base = ::mmap(nullptr, mapped, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(start));
+  if (base == MAP_FAILED) return StatusFromErrno(errno, std::string(context) + ": mmap");
+  // The caller reads front to back: read ahead generously.
+  ::madvise(base, mapped, MADV_SEQUENTIAL);
+  out.base_ = base;
+  out.mapped_ = mapped;
+  out.data_ = static_cast<const char*>(base) + (offset - start);
+  out.length_ = static_cast<size_t>(length);
+  return out;
+}
+
+MappedRange::~MappedRange() {
+  if (base_ != nullptr) ::munmap(base_, mapped_);
+}
+
+MappedRange::MappedRange(MappedRange&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      mapped_(std::exchange(other.mapped_, 0)),
+      data_(std::exchange(other.data_, nullptr)),
+      length_(std::exchange(other.length_, 0)),
+      released_(std::exchange(other.released_, 0)) {}
+
+MappedRange& MappedRange::operator=(MappedRange&& other) noexcept {
+  if (this != &other) {
+    if (base_ != nullptr) ::munmap(base_, mapped_);
+    base_ = std::exchange(other.base_, nullptr);
+    mapped_ = std::exchange(other.mapped_, 0);
+    data_ = std::exchange(other.data_, nullptr);
+    length_ = std::exchange(other.length_, 0);
+    released_ = std::exchange(other.released_, 0);
+  }
+  return *this;
+}
+
+void MappedRange::Release(uint64_t upto) {
+  if (base_ == nullptr) return;
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t end =
+      std::min(static_cast<size_t>(data_ - static_cast<const char*>(base_) + upto), mapped_);
+  const size_t whole = end - end % page;
+  if (whole <= released_) return;
+  // Advice only: the data stays in the page cache, the mapping just lets go of it.
+  ::madvise(static_cast<char*>(base_) + released_, whole - released_, MADV_DONTNEED);
+  released_ = whole;
 }
 
 void AdviseHugePages(char* data, size_t n) {

@@ -83,6 +83,36 @@ class WritebackStarter {
 
 // Reads up to `n` bytes at `offset`, stopping early only at end of file.
 Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context);
+// A read-only shared mapping of [offset, offset + length) of a regular file,
+// unmapped on destruction. Move-only. Streaming a large object through views
+// of the page cache saves read(2)'s copy of every byte. The store replaces
+// objects by rename and never truncates one in place, so a mapped file does
+// not shrink under the reader (an outside truncation would raise SIGBUS, as
+// for any program that maps files).
+class MappedRange {
+ public:
+  static Result<MappedRange> Map(int fd, uint64_t offset, uint64_t length,
+                                 std::string_view context);
+  MappedRange() = default;
+  ~MappedRange();
+  MappedRange(MappedRange&& other) noexcept;
+  MappedRange& operator=(MappedRange&& other) noexcept;
+  MappedRange(const MappedRange&) = delete;
+  MappedRange& operator=(const MappedRange&) = delete;
+
+  std::string_view bytes() const { return {data_, length_}; }
+  // Drops the page mappings of bytes [0, upto) (the page cache keeps the
+  // data), so a long sequential read holds only its window in memory.
+  void Release(uint64_t upto);
+
+ private:
+  void* base_ = nullptr;  // page-aligned start of the mapping
+  size_t mapped_ = 0;     // bytes mapped from base_
+  const char* data_ = nullptr;
+  size_t length_ = 0;
+  size_t released_ = 0;  // bytes of the mapping (from base_) already dropped
+};
+
 // Asks the kernel to back [data, data + n) with huge pages before it is first
 // touched; a large read buffer then costs a few hundred page faults instead of
 // one per 4 KiB. Only the whole pages inside the range are advised. No-op

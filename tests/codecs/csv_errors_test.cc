@@ -61,6 +61,13 @@ std::vector<Malformed> Catalogue() {
        "date,location_code,temp_max_c,rainfall_mm,note\n2024-01-01,KA,1,2,\"a\nb\r\nc\"\n"
        "\n2024-01-02,KA,x,2,n\n",
        "line 6, column 3 (temp_max_c): 'x' is not a number"},
+      {"LineCountsIncludeThousandsOfNewlinesInOneQuotedField",
+       "date,location_code,temp_max_c,rainfall_mm,note\n2024-01-01,KA,1,2,\"" +
+           std::string(5000, '\n') + std::string(70, 'x') + "\n\"\n2024-01-02,KA,x,2,n\n",
+       "line 5004, column 3 (temp_max_c): 'x' is not a number"},
+      {"BadDateAfterRowsOfTheSameGoodDate",
+       h + "2024-01-01,KA,1,2\n2024-01-01,MH,1,2\n2024-01-01,DL,1,2\n2024-01-0x,KA,1,2\n",
+       "line 5, column 1 (date): '2024-01-0x' is not a date in the form YYYY-MM-DD"},
       {"MissingRequiredColumns", "date,temp_max_c\n2024-01-01,1\n",
        "line 1: missing required columns 'location_code', 'rainfall_mm' (the header has: date, "
        "temp_max_c)"},
@@ -125,6 +132,30 @@ TEST(CsvLenientTest, BadRowsAreLeftOutCountedAndListed) {
   EXPECT_EQ(report.errors[3].column_name, "location_code");
   EXPECT_EQ(report.errors[4].line, 8);
   EXPECT_EQ(report.Summary().substr(0, 24), "2 rows, 5 rejected (line");
+}
+
+TEST(CsvLenientTest, ARepeatedBadDateIsRejectedEveryTimeAndGoodOnesBetweenAreKept) {
+  CsvReadOptions o = ClimateFromRaw();
+  o.bad_rows = BadRowPolicy::kSkip;
+  std::string csv = std::string(kHeader) +
+                    "2024-02-28,KA,1,2\n"
+                    "2024-02-30,KA,1,2\n"
+                    "2024-02-30,MH,1,2\n"
+                    "2024-02-28,MH,1,2\n"
+                    "2024-02-29,DL,1,2\n"
+                    "2024-02-29,TN,1,2\n";
+  CsvReport report;
+  Result<Table> t = ParseCsv(csv, o, &report);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->num_rows(), 4);
+  EXPECT_EQ(t->column(0).ValueToString(0), "2024-02-28");
+  EXPECT_EQ(t->column(0).ValueToString(1), "2024-02-28");
+  EXPECT_EQ(t->column(0).ValueToString(2), "2024-02-29");
+  EXPECT_EQ(t->column(0).ValueToString(3), "2024-02-29");
+  EXPECT_EQ(report.rows_rejected, 2);
+  ASSERT_EQ(report.errors.size(), 2u);
+  EXPECT_EQ(report.errors[0].line, 3);
+  EXPECT_EQ(report.errors[1].line, 4);
 }
 
 TEST(CsvLenientTest, ListIsCappedButTheCountIsExact) {
