@@ -48,19 +48,15 @@ class StringSink final : public ByteSink {
   std::string& out_;
 };
 
-// Writes a download to its file, its disk writeback started as it lands.
+// Writes a download to its file (see SequentialFileWriter: direct I/O where possible).
 class FdSink final : public ByteSink {
  public:
-  explicit FdSink(int fd) : fd_(fd) {}
-  Status Write(std::string_view bytes) override {
-    RETURN_IF_ERROR(posix::WriteAll(fd_, bytes, "download"));
-    writeback_.Wrote(fd_, bytes.size());
-    return Status::Ok();
-  }
+  FdSink(int fd, std::string context) : writer_(fd, std::move(context)) {}
+  Status Write(std::string_view bytes) override { return writer_.Write(bytes); }
+  Status Finish() { return writer_.Finish(); }
 
  private:
-  int fd_;
-  posix::WritebackStarter writeback_;
+  posix::SequentialFileWriter writer_;
 };
 
 std::string TempSuffix() {
@@ -144,8 +140,11 @@ Result<ObjectInfo> ObjectStore::GetFile(const ObjectRef& ref, const std::filesys
   tmp += TempSuffix();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return StatusFromErrno(errno, "get " + ref.ToString() + ": create " + tmp.string());
-  FdSink sink(fd);
+  FdSink sink(fd, "get " + ref.ToString() + ": " + tmp.string());
   Result<ObjectInfo> info = GetStream(ref, sink, options);
+  if (info.ok()) {
+    if (Status finished = sink.Finish(); !finished.ok()) info = finished;
+  }
   Status closed = Status::Ok();
   if (info.ok() && ::fsync(fd) != 0) closed = StatusFromErrno(errno, "fsync " + tmp.string());
   if (::close(fd) != 0 && closed.ok()) closed = StatusFromErrno(errno, "close " + tmp.string());

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "core/os_error.h"
@@ -105,6 +107,96 @@ void WritebackStarter::Wrote(int fd, uint64_t bytes) {
   ::sync_file_range(fd, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
                     SYNC_FILE_RANGE_WRITE);
   started_ = written_;
+}
+
+SequentialFileWriter::SequentialFileWriter(int fd, std::string context)
+    : fd_(fd), context_(std::move(context)) {}
+
+SequentialFileWriter::~SequentialFileWriter() { std::free(buffer_); }
+
+bool SequentialFileWriter::SetDirect(bool on) {
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0) return false;
+  flags = on ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
+  return ::fcntl(fd_, F_SETFL, flags) == 0;
+}
+
+Status SequentialFileWriter::Write(std::string_view bytes) {
+  if (!tried_direct_ && used_ + bytes.size() >= kBufferBytes) {
+    // Large enough to be worth it (small files stay in the page cache).
+    tried_direct_ = true;
+    direct_ = SetDirect(true);
+  }
+  if (tried_direct_ && !direct_) {  // buffered for good: no need to stage anything
+    RETURN_IF_ERROR(WriteBuffered());
+    return WriteOut(bytes);
+  }
+  if (direct_ && used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
+    // Page-aligned input (see PartBuffers) goes to the disk as it is.
+    size_t whole = bytes.size() - bytes.size() % kAlignment;
+    if (whole > 0) RETURN_IF_ERROR(WriteOut(bytes.substr(0, whole)));
+    bytes.remove_prefix(whole);
+  }
+  while (!bytes.empty()) {
+    if (buffer_ == nullptr) {
+      buffer_ = static_cast<char*>(std::aligned_alloc(size_t{2} << 20, kBufferBytes));
+      if (buffer_ == nullptr) return Status::Internal(context_ + ": out of memory for a buffer");
+      AdviseHugePages(buffer_, kBufferBytes);
+    }
+    size_t take = std::min(bytes.size(), kBufferBytes - used_);
+    std::memcpy(buffer_ + used_, bytes.data(), take);
+    used_ += take;
+    bytes.remove_prefix(take);
+    if (used_ == kBufferBytes) RETURN_IF_ERROR(WriteBuffered());
+  }
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::WriteBuffered() {
+  if (used_ == 0) return Status::Ok();
+  RETURN_IF_ERROR(WriteOut({buffer_, used_}));
+  used_ = 0;
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::WriteOut(std::string_view bytes) {
+  Status st = PwriteAll(bytes);
+  if (!st.ok() && direct_) {
+    // A filesystem that takes the flag but not these writes: the same bytes
+    // again at the same offset, buffered.
+    direct_ = false;
+    if (SetDirect(false)) st = PwriteAll(bytes);
+  }
+  RETURN_IF_ERROR(st);
+  offset_ += bytes.size();
+  if (!direct_) writeback_.Wrote(fd_, bytes.size());
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::PwriteAll(std::string_view bytes) {
+  uint64_t at = offset_;
+  while (!bytes.empty()) {
+    ssize_t put = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(at));
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      return StatusFromErrno(errno, context_ + ": write");
+    }
+    bytes.remove_prefix(static_cast<size_t>(put));
+    at += static_cast<uint64_t>(put);
+  }
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::Finish() {
+  if (used_ == 0) return Status::Ok();
+  size_t aligned = direct_ ? used_ - used_ % kAlignment : 0;
+  if (aligned > 0) RETURN_IF_ERROR(WriteOut({buffer_, aligned}));
+  // The last partial block cannot go direct: O_DIRECT needs whole blocks.
+  if (direct_ && SetDirect(false)) direct_ = false;
+  if (direct_) return Status::Internal(context_ + ": cannot leave direct I/O for the last bytes");
+  RETURN_IF_ERROR(WriteOut({buffer_ + aligned, used_ - aligned}));
+  used_ = 0;
+  return Status::Ok();
 }
 
 Result<size_t> PreadFull(int fd, char* buf, size_t n, uint64_t offset, std::string_view context) {

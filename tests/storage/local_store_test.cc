@@ -26,11 +26,7 @@ namespace fs = std::filesystem;
 
 constexpr char kLocalBucket[] = "raw-bucket";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
+using ch::testing::ReadFile;
 using ch::testing::WriteFile;
 
 // Every path under `dir` with its size (0 for directories), for before/after checks.

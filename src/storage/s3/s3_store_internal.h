@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ namespace internal {
 
 // Base64 of the MD5 of `bytes` (the Content-MD5 header).
 std::string Base64Md5(std::string_view bytes);
+// Base64 of a 16-byte digest, as Content-MD5 carries it.
+std::string Base64Digest(std::span<const unsigned char, 16> digest);
 // Size, ETag, dates, content type, metadata and version of an answer's headers.
 ObjectInfo InfoFromHeaders(const std::string& key, const net::HttpResponse& resp);
 // Content type, user metadata, conditions and server-side encryption headers.

@@ -1,0 +1,208 @@
+// Md5Many: RFC 1321 MD5 over eight lanes of GCC vector extensions.
+#include "storage/md5_lanes.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace ch {
+namespace {
+
+constexpr int kLanes = 8;
+constexpr size_t kBlock = 64;
+
+// RFC 1321: the sines table, the per-step rotations and the initial state.
+constexpr uint32_t kSines[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+constexpr int kShifts[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                             5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+                             4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                             6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+constexpr uint32_t kInit[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+
+// The message word step i reads.
+constexpr int WordOf(int i) {
+  if (i < 16) return i;
+  if (i < 32) return (5 * i + 1) % 16;
+  if (i < 48) return (3 * i + 5) % 16;
+  return (7 * i) % 16;
+}
+
+uint32_t Load32(const unsigned char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;  // MD5 words are little-endian, as is every CPU this builds for
+}
+
+// One 64-byte block into `s` (a, b, c, d); T is uint32_t or a vector of them.
+template <typename T>
+[[gnu::always_inline]] inline void Compress(T s[4], const T w[16]) {
+  T a = s[0], b = s[1], c = s[2], d = s[3];
+#pragma GCC unroll 64
+  for (int i = 0; i < 64; ++i) {
+    T f;
+    if (i < 16) {
+      f = d ^ (b & (c ^ d));
+    } else if (i < 32) {
+      f = c ^ (d & (b ^ c));
+    } else if (i < 48) {
+      f = b ^ c ^ d;
+    } else {
+      f = c ^ (b | ~d);
+    }
+    f = f + a + kSines[i] + w[WordOf(i)];
+    a = d;
+    d = c;
+    c = b;
+    b = b + ((f << kShifts[i]) | (f >> (32 - kShifts[i])));
+  }
+  s[0] += a;
+  s[1] += b;
+  s[2] += c;
+  s[3] += d;
+}
+
+void CompressBlock(uint32_t s[4], const unsigned char* block) {
+  uint32_t w[16];
+  for (size_t j = 0; j < 16; ++j) w[j] = Load32(block + 4 * j);
+  Compress(s, w);
+}
+
+using Lanes = uint32_t __attribute__((vector_size(4 * kLanes)));
+
+// `blocks` blocks of every lane; lane k reads from data[k] on and moves it past them.
+[[gnu::always_inline]] inline void CompressLanes(Lanes s[4], const unsigned char* data[kLanes],
+                                                 size_t blocks) {
+  for (size_t n = 0; n < blocks; ++n) {
+    Lanes w[16];
+    for (size_t j = 0; j < 16; ++j) {
+      for (int k = 0; k < kLanes; ++k) w[j][k] = Load32(data[k] + 4 * j);
+    }
+    Compress(s, w);
+    for (int k = 0; k < kLanes; ++k) data[k] += kBlock;
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) void CompressLanesAvx2(Lanes s[4],
+                                                       const unsigned char* data[kLanes],
+                                                       size_t blocks) {
+  CompressLanes(s, data, blocks);
+}
+#else
+void CompressLanesAvx2(Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
+  CompressLanes(s, data, blocks);  // never chosen: HasAvx2() is false here
+}
+#endif
+
+void CompressLanesGeneric(Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
+  CompressLanes(s, data, blocks);
+}
+
+bool HasAvx2() {
+#if defined(__x86_64__)
+  static const bool kHas = __builtin_cpu_supports("avx2");
+  return kHas;
+#else
+  return false;
+#endif
+}
+
+// Finishes one message whose state has taken its first `done` bytes (whole
+// blocks): the remaining bytes, then the padding and the length.
+Md5Digest Finish(uint32_t s[4], std::string_view message, size_t done) {
+  const auto* p = reinterpret_cast<const unsigned char*>(message.data());
+  size_t at = done;
+  for (; message.size() - at >= kBlock; at += kBlock) CompressBlock(s, p + at);
+  unsigned char tail[2 * kBlock] = {};
+  size_t rest = message.size() - at;
+  if (rest > 0) std::memcpy(tail, p + at, rest);
+  tail[rest] = 0x80;
+  size_t tail_blocks = rest + 1 + 8 <= kBlock ? 1 : 2;
+  uint64_t bits = static_cast<uint64_t>(message.size()) * 8;
+  for (int i = 0; i < 8; ++i) {
+    tail[tail_blocks * kBlock - 8 + i] = static_cast<unsigned char>(bits >> (8 * i));
+  }
+  for (size_t b = 0; b < tail_blocks; ++b) CompressBlock(s, tail + b * kBlock);
+  Md5Digest out;
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<unsigned char>(s[i] >> (8 * j));
+  }
+  return out;
+}
+
+// Up to kLanes messages: lockstep over the whole blocks they all still have,
+// then each message that ran out is finished on its own, until none is left.
+void HashGroup(std::span<const std::string_view> group, bool avx2, Md5Digest* out) {
+  const int n = static_cast<int>(group.size());
+  Lanes s[4];
+  for (int i = 0; i < 4; ++i) {
+    for (int k = 0; k < kLanes; ++k) s[i][k] = kInit[i];
+  }
+  size_t blocks[kLanes] = {};
+  for (int k = 0; k < n; ++k) blocks[k] = group[k].size() / kBlock;
+  size_t done = 0;  // blocks taken by every lane still running
+  bool running[kLanes] = {};
+  for (int k = 0; k < n; ++k) running[k] = true;
+  static const unsigned char kIdle[kBlock * 64] = {};  // what lanes without a message read
+  for (;;) {
+    size_t step = SIZE_MAX;
+    for (int k = 0; k < n; ++k) {
+      if (running[k]) step = std::min(step, blocks[k] - done);
+    }
+    if (step == SIZE_MAX) break;
+    while (step > 0) {
+      // Idle lanes read one small zero buffer over and over, in slices of its size.
+      size_t now = std::min<size_t>(step, sizeof(kIdle) / kBlock);
+      const unsigned char* data[kLanes];
+      for (int k = 0; k < kLanes; ++k) {
+        data[k] = k < n && running[k]
+                      ? reinterpret_cast<const unsigned char*>(group[k].data()) + done * kBlock
+                      : kIdle;
+      }
+      if (avx2) {
+        CompressLanesAvx2(s, data, now);
+      } else {
+        CompressLanesGeneric(s, data, now);
+      }
+      done += now;
+      step -= now;
+    }
+    for (int k = 0; k < n; ++k) {
+      if (!running[k] || blocks[k] != done) continue;
+      uint32_t lane[4] = {s[0][k], s[1][k], s[2][k], s[3][k]};
+      out[k] = Finish(lane, group[k], done * kBlock);
+      running[k] = false;
+    }
+  }
+}
+
+}  // namespace
+
+namespace md5_internal {
+
+std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages, bool avx2) {
+  std::vector<Md5Digest> out(messages.size());
+  for (size_t i = 0; i < messages.size(); i += kLanes) {
+    size_t n = std::min<size_t>(kLanes, messages.size() - i);
+    HashGroup(messages.subspan(i, n), avx2 && HasAvx2(), out.data() + i);
+  }
+  return out;
+}
+
+}  // namespace md5_internal
+
+std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages) {
+  return md5_internal::Md5Many(messages, true);
+}
+
+const char* Md5ManyKernel() { return HasAvx2() ? "avx2" : "generic"; }
+
+}  // namespace ch

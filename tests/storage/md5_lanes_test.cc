@@ -1,0 +1,86 @@
+// Md5Many: the same digests as OpenSSL's MD5 for every length and mix of lengths, both kernels.
+#include "storage/md5_lanes.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/md5.h"
+
+namespace ch {
+namespace {
+
+std::string Hex(const Md5Digest& digest) {
+  return ToHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+std::string RandomBytes(std::mt19937_64& rng, size_t n) {
+  std::string out(n, '\0');
+  for (char& c : out) c = static_cast<char>(rng());
+  return out;
+}
+
+// Every digest of `messages` from both kernels equals OpenSSL's.
+void ExpectOpenSslDigests(const std::vector<std::string>& messages) {
+  std::vector<std::string_view> views(messages.begin(), messages.end());
+  for (bool avx2 : {false, true}) {
+    std::vector<Md5Digest> got = md5_internal::Md5Many(views, avx2);
+    ASSERT_EQ(got.size(), messages.size());
+    for (size_t i = 0; i < messages.size(); ++i) {
+      EXPECT_EQ(Hex(got[i]), Md5Hex(messages[i]))
+          << "message " << i << " of " << messages.size() << ", " << messages[i].size()
+          << " bytes, avx2 " << avx2;
+    }
+  }
+}
+
+TEST(Md5ManyTest, KnownDigestsOfRfc1321) {
+  std::vector<std::string_view> messages = {"", "a", "abc", "message digest",
+                                            "12345678901234567890123456789012345678901234567890"
+                                            "123456789012345678901234567890"};
+  std::vector<Md5Digest> got = Md5Many(messages);
+  EXPECT_EQ(Hex(got[0]), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Hex(got[1]), "0cc175b9c0f1b6a831c399e269772661");
+  EXPECT_EQ(Hex(got[2]), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(Hex(got[3]), "f96b697d7cb7938d525a2f31aaf161d0");
+  EXPECT_EQ(Hex(got[4]), "57edf4a22be3c955ac49da2e2107b67a");
+}
+
+TEST(Md5ManyTest, EveryLengthAroundTheBlockAndPaddingEdgesMatchesOpenSsl) {
+  // Lengths 0..200 cover the tail that fits one padding block (< 56 bytes),
+  // the one that needs two, and whole blocks; eight lanes at a time.
+  std::mt19937_64 rng(1);
+  std::vector<std::string> messages;
+  for (size_t n = 0; n <= 200; ++n) messages.push_back(RandomBytes(rng, n));
+  ExpectOpenSslDigests(messages);
+}
+
+TEST(Md5ManyTest, LanesOfVeryDifferentLengthsFinishApartAndMatchOpenSsl) {
+  std::mt19937_64 rng(2);
+  std::vector<std::string> messages;
+  for (size_t n : {size_t{0}, size_t{64} * 5000, size_t{17}, size_t{64} * 1000 + 3, size_t{1},
+                   size_t{64} * 5000 + 63, size_t{64}, size_t{300000}, size_t{55}, size_t{56},
+                   size_t{1} << 20}) {
+    messages.push_back(RandomBytes(rng, n));
+  }
+  ExpectOpenSslDigests(messages);  // eleven: a full group of eight, then three
+}
+
+TEST(Md5ManyTest, RandomGroupsMatchOpenSsl) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::string> messages(1 + rng() % 12);
+    for (std::string& m : messages) m = RandomBytes(rng, rng() % 20000);
+    ExpectOpenSslDigests(messages);
+  }
+}
+
+TEST(Md5ManyTest, NoMessagesGiveNoDigests) {
+  EXPECT_TRUE(Md5Many({}).empty());
+  EXPECT_TRUE(std::string(Md5ManyKernel()) == "avx2" || std::string(Md5ManyKernel()) == "generic");
+}
+
+}  // namespace
+}  // namespace ch
