@@ -122,16 +122,19 @@ bool SequentialFileWriter::SetDirect(bool on) {
 }
 
 Status SequentialFileWriter::Write(std::string_view bytes) {
-  if (!tried_direct_ && used_ + bytes.size() >= kBufferBytes) {
-    // Large enough to be worth it (small files stay in the page cache).
+  if (!tried_direct_) {
+    // Small files stay plain buffered writes: no staging, no big buffer.
+    if (offset_ + bytes.size() < kDirectFrom) return WriteOut(bytes);
     tried_direct_ = true;
+    // Up to a block boundary buffered, direct from there on.
+    size_t to_boundary = (kAlignment - offset_ % kAlignment) % kAlignment;
+    size_t n = std::min(to_boundary, bytes.size());
+    RETURN_IF_ERROR(WriteOut(bytes.substr(0, n)));
+    bytes.remove_prefix(n);
     direct_ = SetDirect(true);
   }
-  if (tried_direct_ && !direct_) {  // buffered for good: no need to stage anything
-    RETURN_IF_ERROR(WriteBuffered());
-    return WriteOut(bytes);
-  }
-  if (direct_ && used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
+  if (!direct_) return WriteOut(bytes);
+  if (used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
     // Page-aligned input (see PartBuffers) goes to the disk as it is.
     size_t whole = bytes.size() - bytes.size() % kAlignment;
     if (whole > 0) RETURN_IF_ERROR(WriteOut(bytes.substr(0, whole)));

@@ -81,7 +81,7 @@ class WritebackStarter {
   uint64_t started_ = 0;
 };
 
-// Writes a new file front to back; once 8 MiB have come, with O_DIRECT where
+// Writes a new file front to back; from 8 MiB on, with O_DIRECT where
 // the filesystem allows it: the bytes then go to the disk without a copy into
 // the page cache, which was most of a large download's CPU (the cache's fresh
 // pages are costly to fill, most of all in a VM). Page-aligned input (see
@@ -101,6 +101,7 @@ class SequentialFileWriter {
   // before the fsync that makes the file durable.
   Status Finish();
 
+  static constexpr uint64_t kDirectFrom = uint64_t{8} << 20;  // bytes before direct I/O
   static constexpr size_t kBufferBytes = size_t{8} << 20;
   static constexpr size_t kAlignment = 4096;  // covers every common logical block size
 

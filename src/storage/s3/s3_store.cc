@@ -146,8 +146,8 @@ Result<ObjectInfo> S3Store::Put(const ObjectRef& ref, std::string_view bytes,
                                 const PutOptions& options) {
   RETURN_IF_ERROR(ValidateKey(ref.key));
   if (bytes.size() <= options_.multipart_threshold) return PutSingle(ref, bytes, options);
-  internal::StringViewSource source(bytes);
-  return PutStream(ref, source, options);
+  internal::ViewPartReader parts(bytes, options_.part_size);
+  return PutMultipart(ref, parts, options);
 }
 
 Result<ObjectInfo> S3Store::PutSingle(const ObjectRef& ref, std::string_view bytes,

@@ -17,6 +17,9 @@
 #include "storage/s3/xml.h"
 
 namespace ch::s3 {
+namespace internal {
+class PartReader;
+}  // namespace internal
 
 struct S3StoreOptions {
   std::string endpoint;  // empty: AWS; e.g. "http://127.0.0.1:7480"
@@ -120,8 +123,8 @@ class S3Store final : public ObjectStore {
 
   Result<ObjectInfo> PutSingle(const ObjectRef& ref, std::string_view bytes,
                                const PutOptions& options);
-  Result<ObjectInfo> PutMultipart(const ObjectRef& ref, ByteSource& source,
-                                  const PutOptions& options, std::string first_chunk);
+  Result<ObjectInfo> PutMultipart(const ObjectRef& ref, internal::PartReader& parts,
+                                  const PutOptions& options);
   // Sends a bucket sub-resource request (`?lifecycle`, …) with a signed XML body.
   Result<net::HttpResponse> BucketConfig(std::string method, std::string_view bucket,
                                          std::string_view subresource, std::string_view body,

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "storage/part_buffers.h"
 #include "storage/s3/s3_store.h"
 
 namespace ch::s3 {
@@ -46,16 +48,55 @@ std::string Unquote(std::string s);
 // Whether an ETag is a plain MD5 hex (single-part upload, no SSE-KMS).
 bool IsPlainMd5(const std::string& etag);
 
-// A ByteSource over a string_view.
-class StringViewSource final : public ByteSource {
+// One part of a multipart upload: its bytes, and the buffer holding them when
+// they were read from a stream (none for views of memory or of a mapped file).
+struct UploadPart {
+  std::unique_ptr<PartBuffer> buffer;
+  std::string_view bytes;
+};
+
+// Where the parts of a multipart upload come from, in order. Next() is called
+// from one thread; Recycle() from any.
+class PartReader {
  public:
-  explicit StringViewSource(std::string_view bytes) : bytes_(bytes) {}
-  Result<size_t> Read(char* buf, size_t n) override;
-  std::optional<uint64_t> Size() const override { return bytes_.size(); }
+  virtual ~PartReader() = default;
+  // The next part, at most `part_size` bytes; shorter only at the end, and
+  // empty once the input is done.
+  virtual Result<UploadPart> Next() = 0;
+  // A part is done with (uploaded or abandoned).
+  virtual void Recycle(UploadPart part) { (void)part; }
+};
+
+// Parts read from a stream into reused buffers, after `pending` (read ahead).
+class StreamPartReader final : public PartReader {
+ public:
+  StreamPartReader(ByteSource& source, std::string pending, uint64_t part_size)
+      : source_(source),
+        pending_(std::move(pending)),
+        part_size_(part_size),
+        buffers_(static_cast<size_t>(part_size)) {}
+  Result<UploadPart> Next() override;
+  void Recycle(UploadPart part) override { buffers_.Give(std::move(part.buffer)); }
+
+ private:
+  ByteSource& source_;
+  std::string pending_;
+  size_t pending_at_ = 0;
+  uint64_t part_size_;
+  PartBuffers buffers_;
+};
+
+// Parts that are views of bytes already in memory: no copy at all.
+class ViewPartReader final : public PartReader {
+ public:
+  ViewPartReader(std::string_view bytes, uint64_t part_size)
+      : bytes_(bytes), part_size_(part_size) {}
+  Result<UploadPart> Next() override;
 
  private:
   std::string_view bytes_;
-  size_t offset_ = 0;
+  uint64_t at_ = 0;
+  uint64_t part_size_;
 };
 
 }  // namespace internal

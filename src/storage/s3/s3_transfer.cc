@@ -93,13 +93,6 @@ KeyValues PutHeaders(const PutOptions& options, const S3StoreOptions& store) {
   return h;
 }
 
-Result<size_t> StringViewSource::Read(char* buf, size_t n) {
-  size_t take = std::min(n, bytes_.size() - offset_);
-  std::copy_n(bytes_.data() + offset_, take, buf);
-  offset_ += take;
-  return take;
-}
-
 // Reads until `want` bytes or the end of the source.
 Result<std::string> ReadUpTo(ByteSource& source, uint64_t want) {
   std::string out(want, '\0');
@@ -113,6 +106,38 @@ Result<std::string> ReadUpTo(ByteSource& source, uint64_t want) {
   return out;
 }
 
+Result<UploadPart> StreamPartReader::Next() {
+  UploadPart part;
+  part.buffer = buffers_.Take();
+  PartBuffer& data = *part.buffer;
+  size_t take = static_cast<size_t>(std::min<uint64_t>(pending_.size() - pending_at_, part_size_));
+  data.Append(std::string_view(pending_).substr(pending_at_, take));
+  pending_at_ += take;
+  if (pending_at_ == pending_.size() && !pending_.empty()) {
+    std::string().swap(pending_);  // all handed out: free it
+    pending_at_ = 0;
+  }
+  while (data.size() < part_size_) {
+    Result<size_t> got = source_.Read(data.spare(), static_cast<size_t>(part_size_ - data.size()));
+    if (!got.ok()) {
+      buffers_.Give(std::move(part.buffer));
+      return got.status();
+    }
+    if (*got == 0) break;
+    data.Added(*got);
+  }
+  part.bytes = data.view();
+  return part;
+}
+
+Result<UploadPart> ViewPartReader::Next() {
+  UploadPart part;
+  size_t take = static_cast<size_t>(std::min<uint64_t>(bytes_.size() - at_, part_size_));
+  part.bytes = bytes_.substr(static_cast<size_t>(at_), take);
+  at_ += take;
+  return part;
+}
+
 }  // namespace internal
 
 Result<ObjectInfo> S3Store::PutStream(const ObjectRef& ref, ByteSource& source,
@@ -124,11 +149,12 @@ Result<ObjectInfo> S3Store::PutStream(const ObjectRef& ref, ByteSource& source,
   Result<std::string> head = internal::ReadUpTo(source, first);
   if (!head.ok()) return head.status().WithContext("put " + ref.ToString());
   if (head->size() <= options_.multipart_threshold) return PutSingle(ref, *head, options);
-  return PutMultipart(ref, source, options, std::move(head).value());
+  internal::StreamPartReader parts(source, std::move(head).value(), options_.part_size);
+  return PutMultipart(ref, parts, options);
 }
 
-Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, ByteSource& source,
-                                         const PutOptions& options, std::string pending) {
+Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartReader& parts,
+                                         const PutOptions& options) {
   std::string context = "put " + ref.ToString() + " (multipart)";
   if (options.if_match && !options_.conditional_put) {
     return Status::NotSupported(context + ": conditional writes are not supported by " +
@@ -143,21 +169,21 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, ByteSource& sourc
   net::HttpResponse& init_resp = *created;
   ASSIGN_OR_RETURN(std::string upload_id, ParseInitiateMultipart(init_resp.body));
 
-  // Parts are read into reused buffers and hashed in batches: Md5Many hashes
-  // eight at once about four times faster than one by one, and the Content-MD5
-  // was most of an upload's CPU. So parts go out in waves: a batch is read once
-  // that many upload slots are free (parts of one size finish close together).
-  PartBuffers buffers(static_cast<size_t>(options_.part_size));
-  using Part = std::unique_ptr<PartBuffer>;
-  auto upload_part = [this, ref, upload_id, context, &options, &buffers](
-                         int number, Part data, std::string content_md5) -> Result<std::string> {
+  // Parts are hashed in batches: Md5Many hashes eight at once about four
+  // times faster than one by one, and the Content-MD5 was most of an upload's
+  // CPU. So parts go out in waves: a batch is taken once that many upload
+  // slots are free (parts of one size finish close together).
+  using internal::UploadPart;
+  auto upload_part = [this, ref, upload_id, context, &options, &parts](
+                         int number, UploadPart part,
+                         std::string content_md5) -> Result<std::string> {
     Call call{"PUT", ref.bucket, ref.key};
     call.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
     call.headers = {{"content-md5", std::move(content_md5)}};
-    call.body = data->view();
+    call.body = part.bytes;
     Result<net::HttpResponse> resp = Execute(call, context + ": part " + std::to_string(number));
-    size_t bytes = data->size();
-    buffers.Give(std::move(data));
+    size_t bytes = part.bytes.size();
+    parts.Recycle(std::move(part));
     if (!resp.ok()) return resp.status();
     if (options.progress) options.progress(bytes);
     std::string etag = resp->Header("etag");
@@ -168,6 +194,7 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, ByteSource& sourc
   std::vector<std::string> etags;
   std::deque<std::future<Result<std::string>>> in_flight;
   Status failure;
+  const uint64_t part_size = options_.part_size;
   auto collect_one = [&] {
     Result<std::string> etag = in_flight.front().get();
     in_flight.pop_front();
@@ -176,44 +203,32 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, ByteSource& sourc
   };
   const auto slots = static_cast<size_t>(options_.concurrency);
   const size_t batch = std::min<size_t>(slots, 8);
-  const size_t part = options_.part_size;
-  size_t offset = 0;  // into `pending`, what was read ahead
-  // Fills one part: the read-ahead bytes first, then the source.
-  auto fill = [&](PartBuffer& data) -> Status {
-    size_t take = std::min(pending.size() - offset, part);
-    data.Append(std::string_view(pending).substr(offset, take));
-    offset += take;
-    if (offset == pending.size() && !pending.empty()) {
-      std::string().swap(pending);  // all handed out: free it
-      offset = 0;
-    }
-    while (data.size() < part) {
-      ASSIGN_OR_RETURN(size_t got, source.Read(data.spare(), part - data.size()));
-      if (got == 0) break;
-      data.Added(got);
-    }
-    return Status::Ok();
-  };
   int number = 0;
   bool at_end = false;
   while (failure.ok() && !at_end) {
     while (in_flight.size() > slots - batch) collect_one();
     if (!failure.ok()) break;
-    std::vector<Part> ready;
+    std::vector<UploadPart> ready;
     while (!at_end && ready.size() < batch && in_flight.size() + ready.size() < slots) {
-      Part data = buffers.Take();
-      if (Status st = fill(*data); !st.ok()) {
-        failure = st;
+      Result<UploadPart> part = parts.Next();
+      if (!part.ok()) {
+        failure = part.status();
         break;
       }
-      at_end = data->size() < part;
-      if (data->size() == 0 && number + static_cast<int>(ready.size()) > 0) break;
-      ready.push_back(std::move(data));
+      at_end = part->bytes.size() < part_size;
+      if (part->bytes.empty() && number + static_cast<int>(ready.size()) > 0) {
+        parts.Recycle(std::move(part).value());
+        break;
+      }
+      ready.push_back(std::move(part).value());
     }
-    if (!failure.ok()) break;
+    if (!failure.ok()) {
+      for (UploadPart& part : ready) parts.Recycle(std::move(part));
+      break;
+    }
     std::vector<std::string_view> views;
     views.reserve(ready.size());
-    for (const Part& data : ready) views.push_back(data->view());
+    for (const UploadPart& part : ready) views.push_back(part.bytes);
     std::vector<Md5Digest> digests = Md5Many(views);
     for (size_t i = 0; i < ready.size(); ++i) {
       std::string content_md5 = internal::Base64Digest(digests[i]);
@@ -309,7 +324,9 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
   RETURN_IF_ERROR(r.status());
   // Only a single-part, unencrypted object's ETag is the MD5 of its bytes;
   // hashing a multipart download would cost CPU for nothing to compare with.
-  const bool check_md5 = internal::IsPlainMd5(info->etag) && options_.sse.empty();
+  // An object that fit in the first part was checked whole above.
+  const bool check_md5 =
+      total > first.size() && internal::IsPlainMd5(info->etag) && options_.sse.empty();
   Md5 md5;
   if (check_md5) md5.Update(first);
   if (options.progress) options.progress(first.size());
