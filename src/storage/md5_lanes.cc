@@ -51,13 +51,13 @@ template <typename T>
     if (i < 16) {
       f = d ^ (b & (c ^ d));
     } else if (i < 32) {
-      f = c ^ (d & (b ^ c));
+      f = (d & b) + (c & ~d);  // disjoint bits: + is |, and c & ~d is off the chain through b
     } else if (i < 48) {
-      f = b ^ c ^ d;
+      f = b ^ (c ^ d);  // c ^ d does not wait for b
     } else {
       f = c ^ (b | ~d);
     }
-    f = f + a + kSines[i] + w[WordOf(i)];
+    f = f + (a + kSines[i] + w[WordOf(i)]);  // only the last add waits for f
     a = d;
     d = c;
     c = b;
