@@ -332,8 +332,10 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
   if (options.progress) options.progress(first.size());
   RETURN_IF_ERROR(sink.Write(first));
   if (total > first.size()) {
+    const uint64_t from = first.size();
+    std::string().swap(first);  // delivered: free it before the parallel parts take memory
     RETURN_IF_ERROR(
-        GetRest(ref, sink, options, info->etag, first.size(), total, check_md5 ? &md5 : nullptr));
+        GetRest(ref, sink, options, info->etag, from, total, check_md5 ? &md5 : nullptr));
     if (check_md5 && md5.FinishHex() != info->etag) {
       return Status::Corruption(context + ": downloaded bytes do not match the ETag " + info->etag);
     }
