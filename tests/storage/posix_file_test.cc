@@ -74,9 +74,9 @@ TEST(SequentialFileWriterTest, FilesOfAnySizeAndPieceLayoutAreWrittenExactly) {
       {5, {1}, false},
       {3 * kMiB + 7, {16384}, false},                // below the direct threshold: buffered
       {8 * kMiB, {8 * kMiB}, true},                  // exactly one buffer
-      {40 * kMiB + 4095, {16 * kMiB}, true},         // aligned parts, zero copy, odd tail
-      {40 * kMiB + 1, {16384, 7, 1 << 20}, false},   // unaligned pieces of every size
-      {33 * kMiB + 12345, {16 * kMiB, 4097}, true},  // aligned parts that leave the buffer in use
+      {20 * kMiB + 4095, {16 * kMiB}, true},         // aligned parts, zero copy, odd tail
+      {20 * kMiB + 1, {16384, 7, 1 << 20}, false},   // unaligned pieces of every size
+      {17 * kMiB + 12345, {16 * kMiB, 4097}, true},  // aligned parts that leave the buffer in use
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
