@@ -22,9 +22,9 @@ class PartBuffer {
   // False (and nothing appended) when `bytes` would pass the capacity.
   bool Append(std::string_view bytes);
   void Clear() { size_ = 0; }
-  // Room past the bytes held, for a reader to fill; Added(n) then keeps n of it.
+  // Room past the bytes held (capacity() - size() bytes), for a reader to fill;
+  // Added(n) then keeps n of it.
   char* spare() { return data_ + size_; }
-  size_t spare_size() const { return capacity_ - size_; }
   void Added(size_t n) { size_ += n; }
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
