@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "core/os_error.h"
 #include "storage/local_store.h"
 #include "storage/local_store_internal.h"
 #include "storage/md5.h"
+#include "storage/part_buffers.h"
 
 namespace ch {
 
@@ -74,9 +76,11 @@ class LocalStore::TempObject {
 
   Status Append(std::string_view bytes) {
     md5_.Update(bytes);
-    RETURN_IF_ERROR(posix::WriteAll(fd_.get(), bytes, context_ + ": write " + path_));
-    if (durable_) writeback_.Wrote(fd_.get(), bytes.size());
-    return Status::Ok();
+    if (!durable_) return posix::WriteAll(fd_.get(), bytes, context_ + ": write " + path_);
+    // A durable object goes to the disk anyway: past its first megabytes it
+    // skips the page cache (whose copy was most of a large write's CPU).
+    if (!writer_) writer_.emplace(fd_.get(), context_ + ": " + path_, /*write_behind=*/true);
+    return writer_->Write(bytes);
   }
 
   // Copies `size` bytes of `fd` in the kernel where it can. No MD5: the
@@ -100,6 +104,7 @@ class LocalStore::TempObject {
 
   // fsync (when durable), then the identity the commit binds the sidecar to.
   Result<posix::FileIdentity> Finish(bool durable) {
+    if (writer_) RETURN_IF_ERROR(writer_->Finish());
     if (durable && ::fsync(fd_.get()) != 0) {
       return StatusFromErrno(errno, context_ + ": fsync " + path_);
     }
@@ -131,7 +136,7 @@ class LocalStore::TempObject {
   std::string context_;
   Md5 md5_;
   bool durable_;
-  posix::WritebackStarter writeback_;
+  std::optional<posix::SequentialFileWriter> writer_;  // durable writes, from the first Append
   bool committed_ = false;
 };
 
@@ -153,13 +158,22 @@ Result<ObjectInfo> LocalStore::PutStream(const ObjectRef& ref, ByteSource& sourc
   std::string context = "put " + ref.ToString();
   ASSIGN_OR_RETURN(BucketPaths paths, BeginWrite(ref, options, context));
   ASSIGN_OR_RETURN(std::unique_ptr<TempObject> temp, TempObject::Create(paths, context, durable_));
-  std::string buf(local::kCopyChunk, '\0');
-  for (;;) {
-    Result<size_t> got = source.Read(buf.data(), buf.size());
-    if (!got.ok()) return got.status().WithContext(context + ": read source");
-    if (*got == 0) break;
-    RETURN_IF_ERROR(temp->Append(std::string_view(buf.data(), *got)));
-    if (options.progress) options.progress(*got);
+  // Whole, page-aligned chunks: direct writes take them without a copy.
+  PartBuffer buf(local::kCopyChunk);
+  for (bool done = false; !done;) {
+    buf.Clear();
+    while (buf.size() < buf.capacity()) {
+      Result<size_t> got = source.Read(buf.spare(), buf.capacity() - buf.size());
+      if (!got.ok()) return got.status().WithContext(context + ": read source");
+      if (*got == 0) {
+        done = true;
+        break;
+      }
+      buf.Added(*got);
+    }
+    if (buf.size() == 0) break;
+    RETURN_IF_ERROR(temp->Append(buf.view()));
+    if (options.progress) options.progress(buf.size());
   }
   return FinishPut(paths, ref, *temp, options, context);
 }

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <future>
+#include <system_error>
 #include <utility>
 
 #include "core/os_error.h"
@@ -109,16 +111,28 @@ void WritebackStarter::Wrote(int fd, uint64_t bytes) {
   started_ = written_;
 }
 
-SequentialFileWriter::SequentialFileWriter(int fd, std::string context)
-    : fd_(fd), context_(std::move(context)) {}
+SequentialFileWriter::SequentialFileWriter(int fd, std::string context, bool write_behind)
+    : fd_(fd), context_(std::move(context)), write_behind_(write_behind) {}
 
-SequentialFileWriter::~SequentialFileWriter() { std::free(buffer_); }
+SequentialFileWriter::~SequentialFileWriter() {
+  if (behind_write_.valid()) behind_write_.wait();  // the helper still reads behind_
+  std::free(buffer_);
+  std::free(behind_);
+}
 
 bool SequentialFileWriter::SetDirect(bool on) {
   int flags = ::fcntl(fd_, F_GETFL);
   if (flags < 0) return false;
   flags = on ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
   return ::fcntl(fd_, F_SETFL, flags) == 0;
+}
+
+Status SequentialFileWriter::EnsureBuffer(char** buffer) {
+  if (*buffer != nullptr) return Status::Ok();
+  *buffer = static_cast<char*>(std::aligned_alloc(size_t{2} << 20, kBufferBytes));
+  if (*buffer == nullptr) return Status::Internal(context_ + ": out of memory for a buffer");
+  AdviseHugePages(*buffer, kBufferBytes);
+  return Status::Ok();
 }
 
 Status SequentialFileWriter::Write(std::string_view bytes) {
@@ -133,25 +147,57 @@ Status SequentialFileWriter::Write(std::string_view bytes) {
     bytes.remove_prefix(n);
     direct_ = SetDirect(true);
   }
-  if (!direct_) return WriteOut(bytes);
-  if (used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
+  if (!direct_) {
+    RETURN_IF_ERROR(AwaitBehind());  // keeps the writes in order after a fallback
+    return WriteOut(bytes);
+  }
+  if (!write_behind_ && used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
     // Page-aligned input (see PartBuffers) goes to the disk as it is.
     size_t whole = bytes.size() - bytes.size() % kAlignment;
     if (whole > 0) RETURN_IF_ERROR(WriteOut(bytes.substr(0, whole)));
     bytes.remove_prefix(whole);
   }
   while (!bytes.empty()) {
-    if (buffer_ == nullptr) {
-      buffer_ = static_cast<char*>(std::aligned_alloc(size_t{2} << 20, kBufferBytes));
-      if (buffer_ == nullptr) return Status::Internal(context_ + ": out of memory for a buffer");
-      AdviseHugePages(buffer_, kBufferBytes);
-    }
+    RETURN_IF_ERROR(EnsureBuffer(&buffer_));
     size_t take = std::min(bytes.size(), kBufferBytes - used_);
     std::memcpy(buffer_ + used_, bytes.data(), take);
     used_ += take;
     bytes.remove_prefix(take);
-    if (used_ == kBufferBytes) RETURN_IF_ERROR(WriteBuffered());
+    if (used_ == kBufferBytes) RETURN_IF_ERROR(write_behind_ ? StartBehind() : WriteBuffered());
   }
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::StartBehind() {
+  RETURN_IF_ERROR(AwaitBehind());
+  std::swap(buffer_, behind_);
+  behind_size_ = used_;
+  behind_at_ = offset_;
+  offset_ += used_;
+  used_ = 0;
+  try {
+    behind_write_ = std::async(std::launch::async, [this] {
+      return PwriteAll({behind_, behind_size_}, behind_at_);
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: write it here, as without write-behind.
+    std::promise<Status> done;
+    done.set_value(PwriteAll({behind_, behind_size_}, behind_at_));
+    behind_write_ = done.get_future();
+  }
+  return Status::Ok();
+}
+
+Status SequentialFileWriter::AwaitBehind() {
+  if (!behind_write_.valid()) return Status::Ok();
+  Status st = behind_write_.get();
+  if (!st.ok() && direct_) {
+    // As in WriteOut: the same bytes again, buffered.
+    direct_ = false;
+    if (SetDirect(false)) st = PwriteAll({behind_, behind_size_}, behind_at_);
+  }
+  RETURN_IF_ERROR(st);
+  if (!direct_) writeback_.Wrote(fd_, behind_size_);
   return Status::Ok();
 }
 
@@ -163,12 +209,12 @@ Status SequentialFileWriter::WriteBuffered() {
 }
 
 Status SequentialFileWriter::WriteOut(std::string_view bytes) {
-  Status st = PwriteAll(bytes);
+  Status st = PwriteAll(bytes, offset_);
   if (!st.ok() && direct_) {
     // A filesystem that takes the flag but not these writes: the same bytes
     // again at the same offset, buffered.
     direct_ = false;
-    if (SetDirect(false)) st = PwriteAll(bytes);
+    if (SetDirect(false)) st = PwriteAll(bytes, offset_);
   }
   RETURN_IF_ERROR(st);
   offset_ += bytes.size();
@@ -176,8 +222,7 @@ Status SequentialFileWriter::WriteOut(std::string_view bytes) {
   return Status::Ok();
 }
 
-Status SequentialFileWriter::PwriteAll(std::string_view bytes) {
-  uint64_t at = offset_;
+Status SequentialFileWriter::PwriteAll(std::string_view bytes, uint64_t at) {
   while (!bytes.empty()) {
     ssize_t put = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(at));
     if (put < 0) {
@@ -191,6 +236,7 @@ Status SequentialFileWriter::PwriteAll(std::string_view bytes) {
 }
 
 Status SequentialFileWriter::Finish() {
+  RETURN_IF_ERROR(AwaitBehind());
   if (used_ == 0) return Status::Ok();
   size_t aligned = direct_ ? used_ - used_ % kAlignment : 0;
   if (aligned > 0) RETURN_IF_ERROR(WriteOut({buffer_, aligned}));

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <future>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,10 +89,15 @@ class WritebackStarter {
 // PartBuffers) is written as it is; other input is staged in one reused,
 // aligned buffer, and the last partial block goes buffered. Where O_DIRECT is
 // refused the writes stay buffered, their writeback started as they land.
+//
+// A direct write returns only when the disk has the bytes. With
+// `write_behind`, all input is staged and each full buffer is written by a
+// helper thread while the caller fills the next one, so a writer that also
+// computes (an MD5) overlaps the two instead of waiting on the disk.
 // The file must be empty and written by nothing else meanwhile. Not thread-safe.
 class SequentialFileWriter {
  public:
-  SequentialFileWriter(int fd, std::string context);
+  SequentialFileWriter(int fd, std::string context, bool write_behind = false);
   ~SequentialFileWriter();
   SequentialFileWriter(const SequentialFileWriter&) = delete;
   SequentialFileWriter& operator=(const SequentialFileWriter&) = delete;
@@ -108,17 +114,26 @@ class SequentialFileWriter {
  private:
   Status WriteOut(std::string_view bytes);
   Status WriteBuffered();  // writes out the buffer's bytes (whole blocks when direct)
-  Status PwriteAll(std::string_view bytes);  // at offset_, which it does not move
+  Status PwriteAll(std::string_view bytes, uint64_t at);
+  Status StartBehind();  // hands the full buffer to the helper thread
+  Status AwaitBehind();  // the helper's last write, redone buffered if direct I/O failed
   bool SetDirect(bool on);
+  Status EnsureBuffer(char** buffer);
 
   int fd_;
   std::string context_;
+  bool write_behind_;
   char* buffer_ = nullptr;
   size_t used_ = 0;
-  uint64_t offset_ = 0;  // bytes written out so far
+  uint64_t offset_ = 0;  // bytes written out (or handed to the helper) so far
   bool tried_direct_ = false;
   bool direct_ = false;
   WritebackStarter writeback_;
+  // Write-behind: the buffer being written, its extent, and the write.
+  char* behind_ = nullptr;
+  size_t behind_size_ = 0;
+  uint64_t behind_at_ = 0;
+  std::future<Status> behind_write_;
 };
 
 // Reads up to `n` bytes at `offset`, stopping early only at end of file.

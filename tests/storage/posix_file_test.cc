@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,11 +35,11 @@ std::string Pattern(size_t n, uint64_t seed) {
 // Writes `data` through a SequentialFileWriter in pieces of the given sizes
 // (cycled), each piece copied into a page-aligned PartBuffer when `aligned`.
 void WriteInPieces(const fs::path& path, const std::string& data, std::vector<size_t> pieces,
-                   bool aligned) {
+                   bool aligned, bool write_behind) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   ASSERT_GE(fd, 0);
   {
-    posix::SequentialFileWriter writer(fd, "test " + path.string());
+    posix::SequentialFileWriter writer(fd, "test " + path.string(), write_behind);
     PartBuffers buffers(*std::max_element(pieces.begin(), pieces.end()));
     size_t at = 0;
     for (size_t i = 0; at < data.size(); ++i) {
@@ -78,27 +79,62 @@ TEST(SequentialFileWriterTest, FilesOfAnySizeAndPieceLayoutAreWrittenExactly) {
       {20 * kMiB + 1, {16384, 7, 1 << 20}, false},   // unaligned pieces of every size
       {17 * kMiB + 12345, {16 * kMiB, 4097}, true},  // aligned parts that leave the buffer in use
   };
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const Case& c = cases[i];
-    std::string data = Pattern(c.size, i + 1);
-    fs::path path = dir.path() / ("f" + std::to_string(i));
-    WriteInPieces(path, data, c.pieces, c.aligned);
-    std::string back = ReadFile(path);
-    ASSERT_EQ(back.size(), data.size()) << "case " << i;
-    EXPECT_TRUE(back == data) << "case " << i;
+  for (bool write_behind : {false, true}) {
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = cases[i];
+      std::string data = Pattern(c.size, i + 1);
+      fs::path path = dir.path() / ("f" + std::to_string(i));
+      WriteInPieces(path, data, c.pieces, c.aligned, write_behind);
+      std::string back = ReadFile(path);
+      ASSERT_EQ(back.size(), data.size()) << "case " << i << " write-behind " << write_behind;
+      EXPECT_TRUE(back == data) << "case " << i << " write-behind " << write_behind;
+    }
   }
+}
+
+// Many buffers in flight one after another: each is written by the helper
+// while the next fills, and the file is exact.
+TEST(SequentialFileWriterTest, WriteBehindKeepsTheOrderOverManyBuffers) {
+  testing::TempDir dir("writer-behind");
+  const std::string data = Pattern(7 * posix::SequentialFileWriter::kBufferBytes + 4099, 21);
+  const fs::path path = dir.path() / "f";
+  WriteInPieces(path, data, {1 << 20, 333, 3 << 20}, false, true);
+  const std::string back = ReadFile(path);
+  ASSERT_EQ(back.size(), data.size());
+  EXPECT_TRUE(back == data);
 }
 
 TEST(SequentialFileWriterTest, WhereDirectIoIsRefusedTheWritesStayBuffered) {
   // /dev/null takes no O_DIRECT: the writer must go on without it.
-  int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  for (bool write_behind : {false, true}) {
+    int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    posix::SequentialFileWriter writer(fd, "test /dev/null", write_behind);
+    std::string data = Pattern(20 << 20, 9);
+    EXPECT_TRUE(writer.Write(data).ok());
+    EXPECT_TRUE(writer.Write(std::string_view(data).substr(0, 12345)).ok());
+    EXPECT_TRUE(writer.Finish().ok());
+    ::close(fd);
+  }
+}
+
+TEST(SequentialFileWriterTest, AFailedWriteBehindIsReportedByTheNextCall) {
+  // A read-only descriptor: the helper's pwrite fails (EBADF) and the
+  // failure surfaces at a later Write or at Finish, never lost.
+  testing::TempDir dir("writer-fail");
+  const fs::path path = dir.path() / "f";
+  { std::ofstream(path) << ""; }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);
-  posix::SequentialFileWriter writer(fd, "test /dev/null");
-  std::string data = Pattern(20 << 20, 9);
-  EXPECT_TRUE(writer.Write(data).ok());
-  EXPECT_TRUE(writer.Write(std::string_view(data).substr(0, 12345)).ok());
-  EXPECT_TRUE(writer.Finish().ok());
+  Status status;
+  {
+    posix::SequentialFileWriter writer(fd, "test read-only", true);
+    const std::string data = Pattern(4 * posix::SequentialFileWriter::kBufferBytes, 3);
+    status = writer.Write(data);
+    if (status.ok()) status = writer.Finish();
+  }
   ::close(fd);
+  EXPECT_FALSE(status.ok());
 }
 
 TEST(PartBuffersTest, BuffersArePageAlignedBoundedAndReused) {
