@@ -1,10 +1,10 @@
 // BlockPipe: a mutex and one condition variable; blocks move, never copy.
-#include "generator/block_pipe.h"
+#include "storage/block_pipe.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace ch::gen {
+namespace ch {
 
 bool BlockPipe::Push(std::string block) {
   std::unique_lock lock(mu_);
@@ -46,4 +46,4 @@ Result<size_t> BlockPipe::Read(char* buf, size_t n) {
   return take;
 }
 
-}  // namespace ch::gen
+}  // namespace ch

@@ -11,7 +11,7 @@
 #include "core/status.h"
 #include "storage/object_store.h"
 
-namespace ch::gen {
+namespace ch {
 
 class BlockPipe final : public ByteSource {
  public:
@@ -42,4 +42,4 @@ class BlockPipe final : public ByteSource {
   Status close_status_;
 };
 
-}  // namespace ch::gen
+}  // namespace ch

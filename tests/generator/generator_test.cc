@@ -15,8 +15,8 @@
 #include <sstream>
 
 #include "generator/test_util.h"
-#include "storage/forwarding_store.h"
 #include "storage/memory_store.h"
+#include "support/failing_put_store.h"
 
 namespace ch::gen {
 namespace {
@@ -266,23 +266,13 @@ TEST(GeneratorTest, StoreOutputStreamsTheSameBytesUnderRawKeys) {
   EXPECT_EQ(progressed, report->TotalBytes());
 }
 
-// Fails the upload of one daily file after its first block.
-class FailingHealthUpload final : public ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-  Result<ObjectInfo> PutStream(const ObjectRef& ref, ByteSource& source,
-                               const PutOptions& options) override {
-    if (ref.key != "raw/health_data.csv") return ForwardingStore::PutStream(ref, source, options);
-    char buf[4096];
-    RETURN_IF_ERROR(source.Read(buf, sizeof(buf)).status());
-    return Status::IOError("put " + ref.key + ": disk full (injected)");
-  }
-};
-
 TEST(GeneratorTest, AFailedUploadCommitsNoneOfTheOtherDailyFilesShort) {
   MemoryStore memory;
   ASSERT_TRUE(memory.CreateBucket("raw-bucket").ok());
-  FailingHealthUpload store(memory);
+  // Fails the upload of one daily file after its first block.
+  ch::testing::FailingPutStore store(
+      memory, "raw/health_data.csv",
+      Status::IOError("put raw/health_data.csv: disk full (injected)"), 4096);
   GeneratorOptions o = Small();
   o.years = 3;  // several blocks, so the failure comes mid-stream
   Result<GenerationReport> report = GenerateToStore(o, store, "raw-bucket");

@@ -1,13 +1,13 @@
 // BlockPipe: bytes arrive whole and in order across threads, a producer
 // error reaches the reader, and an abandoned pipe releases the producer.
-#include "generator/block_pipe.h"
+#include "storage/block_pipe.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <thread>
 
-namespace ch::gen {
+namespace ch {
 namespace {
 
 std::string ReadAll(BlockPipe& pipe, size_t chunk, Status* error) {
@@ -63,4 +63,4 @@ TEST(BlockPipeTest, AbandonedPipeReleasesABlockedProducer) {
 }
 
 }  // namespace
-}  // namespace ch::gen
+}  // namespace ch
