@@ -37,6 +37,11 @@ constexpr uint64_t kPow10Int[] = {1,
                                   1000000000000000000,
                                   10000000000000000000U};
 
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 // Number of decimal digits of v (> 0).
 int CountDigits(uint64_t v) {
   const int guess = static_cast<int>((std::bit_width(v) * 1233) >> 12);
@@ -110,27 +115,48 @@ char* FormatScaled(int64_t scaled, int decimals, char* out) {
   }
   if (scaled < 0) *out++ = '-';
   const uint64_t magnitude = scaled < 0 ? 0 - static_cast<uint64_t>(scaled) : scaled;
-  // The usual cases first. Scientific form is shorter only for a whole
-  // number ending in at least five zeros or a value below 0.001 (fixed wins
-  // ties), so those take the general path.
-  const uint64_t whole = magnitude / kPow10Int[decimals];
-  uint64_t fraction = magnitude % kPow10Int[decimals];
-  if (fraction == 0) {
-    if (whole % 100000 == 0) return FormatScaledGeneral(magnitude, decimals, out);
-    return std::to_chars(out, out + 20, whole).ptr;
+  if (magnitude >= kPow10Int[15]) return FormatScaledGeneral(magnitude, decimals, out);
+  // The digits, two at a time from the right, padded with zeros to at least
+  // one whole digit: [first, last) = whole digits, then `decimals` more.
+  // 16 bytes of slack after the digits: they are copied out in fixed-size
+  // blocks (a variable-length memcpy is a library call per field).
+  char text[48];
+  char* const last = text + 32;
+  char* first = last;
+  uint64_t v = magnitude;
+  while (v >= 100) {
+    first -= 2;
+    std::memcpy(first, kDigitPairs + 2 * (v % 100), 2);
+    v /= 100;
   }
-  int width = decimals;
-  while (fraction % 10 == 0) {
-    fraction /= 10;
-    --width;
+  if (v >= 10) {
+    first -= 2;
+    std::memcpy(first, kDigitPairs + 2 * v, 2);
+  } else {
+    *--first = static_cast<char>('0' + v);
   }
-  if (whole == 0 && width >= 3 && fraction < kPow10Int[width - 3]) {
+  while (last - first <= decimals) *--first = '0';
+  char* const point = last - decimals;
+  char* fraction_end = last;
+  while (fraction_end > point && fraction_end[-1] == '0') --fraction_end;
+  // Scientific form is shorter only for a whole number ending in at least
+  // five zeros or a value below 0.001 (fixed wins ties): the general path.
+  if (fraction_end == point) {
+    if (point - first > 5 && std::memcmp(point - 5, "00000", 5) == 0) {
+      return FormatScaledGeneral(magnitude, decimals, out);
+    }
+  } else if (point - first == 1 && *first == '0' && fraction_end - point >= 3 &&
+             std::memcmp(point, "000", 3) == 0) {
     return FormatScaledGeneral(magnitude, decimals, out);
   }
-  out = std::to_chars(out, out + 20, whole).ptr;
+  // At most 15 digits in all, so the blocks stay within the caller's
+  // kShortestDoubleChars: sign + 14 whole digits + '.' + 16 bytes = 32.
+  std::memcpy(out, first, 16);
+  out += point - first;
+  if (fraction_end == point) return out;
   *out++ = '.';
-  WritePadded(fraction, width, out + width);
-  return out + width;
+  std::memcpy(out, point, 16);
+  return out + (fraction_end - point);
 }
 
 char* FormatShortest(double value, char* out) {

@@ -7,7 +7,8 @@
 
 namespace ch {
 
-// Room FormatShortest and FormatScaled may need.
+// Room FormatShortest and FormatScaled need at `out`: they may write past
+// the end they return (never past out + kShortestDoubleChars).
 inline constexpr int kShortestDoubleChars = 32;
 
 // Writes `value` as std::to_chars(out, out + kShortestDoubleChars, value)
