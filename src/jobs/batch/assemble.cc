@@ -16,33 +16,53 @@ Json InfoJson(const ObjectInfo& info) {
   return {{"key", info.key}, {"etag", info.etag}, {"size", info.size}};
 }
 
-// Writes one per-location output and returns its manifest entry.
+// The manifest entry of an output made of `parts` after a header.
+Json OutputEntry(const ObjectInfo& info, uint64_t header_bytes,
+                 const std::vector<const Part*>& parts) {
+  Json ranges = Json::object();
+  uint64_t offset = header_bytes;
+  int64_t rows = 0;
+  for (const Part* p : parts) {
+    for (const auto& [code, r] : p->ranges) ranges[code] = {offset + r.first, r.second};
+    offset += p->size;
+    rows += p->rows;
+  }
+  Json entry = InfoJson(info);
+  entry["rows"] = rows;
+  entry["header_bytes"] = header_bytes;
+  entry["ranges"] = std::move(ranges);
+  return entry;
+}
+
+// The part that already is the whole output (a single-pass run), or null.
+const Part* WholeOutput(const std::vector<ShardResult>& shards, int output) {
+  if (shards.size() != 1 || shards[0].parts[output].size() != 1) return nullptr;
+  const Part& part = shards[0].parts[output][0];
+  return part.header_bytes > 0 ? &part : nullptr;
+}
+
+// Writes one per-location output (or takes the one the pass wrote) and
+// returns its manifest entry.
 Result<Json> WriteOutput(ObjectStore& store, const std::string& bucket, int output, int32_t date,
                          const std::vector<ShardResult>& shards) {
-  const std::string header = OutputHeader(output);
   std::vector<const Part*> parts;
-  Json ranges = Json::object();
-  uint64_t offset = header.size();
-  int64_t rows = 0;
   for (const ShardResult& s : shards) {
-    for (const Part& p : s.parts[output]) {
-      parts.push_back(&p);
-      for (const auto& [code, r] : p.ranges) ranges[code] = {offset + r.first, r.second};
-      offset += p.size;
-      rows += p.rows;
-    }
+    for (const Part& p : s.parts[output]) parts.push_back(&p);
   }
-  const std::string name(OutputName(output));
-  const std::string key = services::ProcessedCsvKey(name, date);
+  if (const Part* whole = WholeOutput(shards, output)) {
+    ObjectInfo info;
+    info.key = whole->key;
+    info.etag = whole->etag;
+    info.size = whole->header_bytes + whole->size;
+    return OutputEntry(info, whole->header_bytes, parts);
+  }
+  const std::string header = OutputHeader(output);
+  const std::string key = services::ProcessedCsvKey(OutputName(output), date);
   PartSource source(store, bucket, header, parts);
   PutOptions put;
   put.content_type = "text/csv";
   ASSIGN_OR_RETURN(ObjectInfo info, store.PutStream({bucket, key, ""}, source, put));
-  Json entry = InfoJson(info);
-  entry["rows"] = rows;
-  entry["header_bytes"] = header.size();
-  entry["ranges"] = std::move(ranges);
-  return entry;
+  return OutputEntry(info, header.size(), parts);
 }
 
 void CountRules(const std::vector<Issue>& issues, BatchSummary* summary) {
@@ -79,6 +99,11 @@ void Announce(const BatchOptions& options, const std::string& key) {
 
 }  // namespace
 
+Status NoValidRows() {
+  return Status::InvalidArgument(
+      "batch: the raw daily files hold no valid row of a known location; nothing written");
+}
+
 Json RunInputs::ToJson() const {
   Json list = Json::array();
   for (const ObjectInfo& i : info) list.push_back(InfoJson(i));
@@ -101,11 +126,7 @@ Status Assemble(ObjectStore& store, const BucketNames& buckets,
     }
     issues.insert(issues.end(), s.issues.begin(), s.issues.end());
   }
-  if (date == INT32_MIN) {
-    return Status::InvalidArgument(
-        "batch: the raw daily files hold no valid row of a known "
-        "location; nothing written");
-  }
+  if (date == INT32_MIN) return NoValidRows();
   std::sort(issues.begin(), issues.end());
   CountRules(issues, summary);
   summary->data_date = FormatIsoDate(date);
@@ -115,7 +136,9 @@ Status Assemble(ObjectStore& store, const BucketNames& buckets,
   // serial, and the feature table alone is most of the bytes.
   std::vector<Result<Json>> entries(kOutputCount, Status::Internal("batch: output not written"));
   for (int o = 0; o < kOutputCount; ++o) {
-    Announce(options, services::ProcessedCsvKey(OutputName(o), date));
+    if (WholeOutput(shards, o) == nullptr) {
+      Announce(options, services::ProcessedCsvKey(OutputName(o), date));
+    }
   }
   {
     std::vector<std::jthread> writers;

@@ -21,10 +21,14 @@ struct RunInputs {
   Json ToJson() const;
 };
 
+// The error of a run whose daily files hold no usable row.
+Status NoValidRows();
+
 // Writes processed/{climate,health,hospital,features,locations}_<D>.csv,
 // processed/validation_<D>.json and then processed/manifest.json. `shards`
-// in shard order; stored parts are read back one at a time. Fills the
-// summary's counts and `written`.
+// in shard order; stored parts are read back one at a time (an output a
+// single pass already wrote whole is kept as it is). Fills the summary's
+// counts and `written`.
 Status Assemble(ObjectStore& store, const BucketNames& buckets,
                 const std::vector<ShardResult>& shards, const LocationsResult& locations,
                 const RunInputs& inputs, const BatchOptions& options, BatchSummary* summary);

@@ -9,7 +9,6 @@
 #include "codecs/object_io.h"
 #include "core/available_memory.h"
 #include "jobs/batch/assemble.h"
-#include "jobs/batch/part_source.h"
 #include "jobs/batch/pass.h"
 #include "services/data/data_service.h"
 #include "services/data/processed_layout.h"
@@ -18,10 +17,10 @@
 namespace ch::batch {
 namespace {
 
-// Working memory per raw daily byte: parsed rows, the cleaned CSVs and the
-// much wider feature rows (peak RSS was 6.0-6.2x the daily CSV bytes from
-// 169 MB to 1.3 GB of generated input), with slack.
-constexpr uint64_t kBytesPerRawByte = 7;
+// Working memory per raw daily byte: the parsed rows of the pass (the
+// outputs stream to the store as they are made; peak RSS was 2.3-2.5x the
+// daily CSV bytes from 170 MB to 1.3 GB of generated input), with slack.
+constexpr uint64_t kBytesPerRawByte = 3;
 // The budget when none is given and the available memory is unknown, and
 // the least one chosen automatically.
 constexpr uint64_t kFallbackBudget = uint64_t{4} << 30;
@@ -112,21 +111,6 @@ std::string ShardDocKey(const std::string& prefix, int index, int count) {
   return prefix + "shard-" + std::to_string(index) + "-of-" + std::to_string(count) + ".json";
 }
 
-// Moves the rows of `shard`'s newest parts (one per output) to the store.
-Status StoreParts(ObjectStore& store, const std::string& bucket, const std::string& prefix,
-                  ShardResult* shard, int group) {
-  for (int o = 0; o < kOutputCount; ++o) {
-    Part& part = shard->parts[o].back();
-    const std::string key = prefix + std::string(OutputName(o)) + "/" +
-                            std::to_string(shard->index) + "-" + std::to_string(group) + ".csv";
-    PartSource source(store, bucket, "", {&part});
-    RETURN_IF_ERROR(store.PutStream({bucket, key, ""}, source, {}).status());
-    part.key = key;
-    std::vector<std::string>().swap(part.pieces);
-  }
-  return Status::Ok();
-}
-
 Status DeletePrefix(ObjectStore& store, const std::string& bucket, const std::string& prefix) {
   std::vector<std::string> keys;
   RETURN_IF_ERROR(ForEachObject(store, bucket, prefix, [&](const ObjectInfo& o) {
@@ -140,8 +124,8 @@ Status DeletePrefix(ObjectStore& store, const std::string& bucket, const std::st
 }
 
 // Runs this process's share of locations in as many groups as the memory
-// budget needs. Parts stay in memory only when there is a single group and
-// no shard document to write.
+// budget needs. A single group of an unsharded run writes the final outputs
+// itself; otherwise each group stores its parts under `prefix` for Assemble.
 Status ProcessShard(ObjectStore& store, const BucketNames& buckets, const RunInputs& inputs,
                     const LocationsResult& locations, const BatchOptions& options,
                     const std::string& prefix, ShardResult* shard, int* groups_out) {
@@ -166,7 +150,7 @@ Status ProcessShard(ObjectStore& store, const BucketNames& buckets, const RunInp
       ObjectRef{buckets.raw, std::string(FileKey(kClimateFile)), ""},
       ObjectRef{buckets.raw, std::string(FileKey(kHealthFile)), ""},
       ObjectRef{buckets.raw, std::string(FileKey(kHospitalFile)), ""}};
-  const bool keep_in_memory = groups == 1 && !options.sharded;
+  const bool whole_outputs = groups == 1 && !options.sharded;
   for (int g = 0; g < groups; ++g) {
     PassScope scope;
     scope.first = first + static_cast<int>(int64_t{last - first} * g / groups);
@@ -176,8 +160,24 @@ Status ProcessShard(ObjectStore& store, const BucketNames& buckets, const RunInp
         "group " + std::to_string(g + 1) + "/" + std::to_string(groups) + ": locations " +
             std::to_string(scope.first) + ".." + std::to_string(scope.last) + " of " +
             std::to_string(n));
-    RETURN_IF_ERROR(RunPass(store, daily, locations.index, scope, options, shard));
-    if (!keep_in_memory) RETURN_IF_ERROR(StoreParts(store, buckets.processed, prefix, shard, g));
+    PassTarget target;
+    target.bucket = buckets.processed;
+    target.whole_outputs = whole_outputs;
+    target.keys = [&](int32_t data_date) -> Result<std::array<std::string, kOutputCount>> {
+      std::array<std::string, kOutputCount> keys;
+      for (int o = 0; o < kOutputCount; ++o) {
+        if (!whole_outputs) {
+          keys[o] = prefix + std::string(OutputName(o)) + "/" + std::to_string(shard->index) + "-" +
+                    std::to_string(g) + ".csv";
+          continue;
+        }
+        if (data_date == INT32_MIN) return NoValidRows();
+        keys[o] = services::ProcessedCsvKey(OutputName(o), data_date);
+        Say(options, "write", keys[o]);
+      }
+      return keys;
+    };
+    RETURN_IF_ERROR(RunPass(store, daily, locations.index, scope, options, target, shard));
   }
   return Status::Ok();
 }

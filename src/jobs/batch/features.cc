@@ -19,6 +19,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kWindows[] = {7, 14, 28};
 constexpr int kLags[] = {7, 14, 21, 28};
 constexpr int kNormalHalfWindow = 7;  // days each side of the day of year
+constexpr int64_t kTileRows = 128;    // rows per row-major block when formatting
 
 // One location's joined values on a dense calendar [first, first + days).
 struct Dense {
@@ -153,11 +154,13 @@ double HeatIndexC(double temp_c, double humidity_pct) {
   return (hi - 32.0) * 5.0 / 9.0;
 }
 
-void AppendFeatureRows(const std::string& code, const CleanSeries& climate,
-                       const CleanSeries& health, const CleanSeries& hospital, std::string* out) {
+int64_t AppendFeatureRows(const std::string& code, const CleanSeries& climate,
+                          const CleanSeries& health, const CleanSeries& hospital,
+                          std::string* out) {
   const CleanSeries* parts[3] = {&climate, &health, &hospital};
   const Dense d = Join(parts);
-  if (d.days == 0) return;
+  int64_t rows = 0;
+  if (d.days == 0) return rows;
   const int ncols = static_cast<int>(d.columns.size());
   std::vector<int> doy(d.days);
   for (int64_t i = 0; i < d.days; ++i) doy[i] = DayOfYear(d.first + static_cast<int32_t>(i));
@@ -208,34 +211,56 @@ void AppendFeatureRows(const std::string& code, const CleanSeries& climate,
   }
   for (auto* v : {&heat, &anomaly, &beds, &icu, &dsin, &dcos}) features.push_back(std::move(*v));
 
-  // Rows are laid out in a buffer with room for the widest possible row, so
-  // the hot loop writes through a pointer instead of growing a string.
-  const size_t fields = static_cast<size_t>(ncols) + features.size();
-  const size_t max_row = code.size() + 32 + fields * (kShortestDoubleChars + 1) + 8;
-  const int64_t rows = std::count(d.present.begin(), d.present.end(), uint8_t{1});
-  auto buffer = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(rows) * max_row);
-  char* p = buffer.get();
+  // The values are column-major and the rows row-major: copying a tile of
+  // rows into a small row-major block first reads each column in one run
+  // (cache lines in order) instead of touching ~100 columns for every row,
+  // which left the formatting loop waiting on memory.
+  std::vector<const std::vector<double>*> sources;
+  for (const auto& c : d.columns) sources.push_back(&c);
+  for (const auto& f : features) sources.push_back(&f);
+  const size_t width = sources.size();
+  const size_t max_row = code.size() + 32 + width * (kShortestDoubleChars + 1) + 8;
+  std::vector<double> tile(kTileRows * width);
+  auto text = std::make_unique_for_overwrite<char[]>(kTileRows * max_row);
   std::string date;
-  for (int64_t i = 0; i < d.days; ++i) {
-    if (!d.present[i]) continue;
-    p = std::copy_n(code.data(), code.size(), p);
-    *p++ = ',';
-    date.clear();
-    AppendIsoDate(d.first + static_cast<int32_t>(i), &date);
-    p = std::copy_n(date.data(), date.size(), p);
-    for (int c = 0; c < ncols; ++c) {
-      *p++ = ',';
-      p = WriteShortest(d.columns[c][i], p);
+  for (int64_t i0 = 0; i0 < d.days; i0 += kTileRows) {
+    const int64_t n = std::min<int64_t>(kTileRows, d.days - i0);
+    for (size_t c = 0; c < width; ++c) {
+      const double* src = sources[c]->data() + i0;
+      for (int64_t r = 0; r < n; ++r) tile[r * width + c] = src[r];
     }
-    const std::string_view repaired = d.repaired[i] ? ",true" : ",false";
-    p = std::copy_n(repaired.data(), repaired.size(), p);
-    for (const auto& f : features) {
+    char* p = text.get();
+    for (int64_t r = 0; r < n; ++r) {
+      const int64_t i = i0 + r;
+      if (!d.present[i]) continue;
+      const double* row = tile.data() + r * width;
+      p = std::copy_n(code.data(), code.size(), p);
       *p++ = ',';
-      p = WriteRounded(f[i], 4, p);
+      date.clear();
+      AppendIsoDate(d.first + static_cast<int32_t>(i), &date);
+      p = std::copy_n(date.data(), date.size(), p);
+      for (int c = 0; c < ncols; ++c) {
+        *p++ = ',';
+        p = WriteShortest(row[c], p);
+      }
+      const std::string_view repaired = d.repaired[i] ? ",true" : ",false";
+      p = std::copy_n(repaired.data(), repaired.size(), p);
+      for (size_t c = ncols; c < width; ++c) {
+        *p++ = ',';
+        p = WriteRounded(row[c], 4, p);
+      }
+      *p++ = '\n';
+      ++rows;
     }
-    *p++ = '\n';
+    if (i0 == 0) {
+      // Room for the whole location at the first tile's bytes per day (+5%),
+      // so the string grows once.
+      const auto per_day = static_cast<double>(p - text.get()) / static_cast<double>(n);
+      out->reserve(out->size() + static_cast<size_t>(per_day * static_cast<double>(d.days) * 1.05));
+    }
+    out->append(text.get(), p);
   }
-  out->append(buffer.get(), p);
+  return rows;
 }
 
 }  // namespace ch::batch

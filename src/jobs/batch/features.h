@@ -16,8 +16,8 @@ double HeatIndexC(double temp_c, double humidity_pct);
 // outer join; absent values are empty), ascending, in FeatureColumnNames()
 // order. Rolling means/sums cover the `w` calendar days ending that day and
 // are empty unless all `w` values exist; lags are the value `L` days before.
-// Features are rounded to 4 decimals.
-void AppendFeatureRows(const std::string& code, const CleanSeries& climate,
-                       const CleanSeries& health, const CleanSeries& hospital, std::string* out);
+// Features are rounded to 4 decimals. Returns the number of lines appended.
+int64_t AppendFeatureRows(const std::string& code, const CleanSeries& climate,
+                          const CleanSeries& health, const CleanSeries& hospital, std::string* out);
 
 }  // namespace ch::batch

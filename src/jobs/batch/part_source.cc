@@ -1,4 +1,4 @@
-// PartSource: segments of memory and stored parts, read in order.
+// PartSource: a header and stored parts, read in order.
 #include "jobs/batch/part_source.h"
 
 #include <algorithm>
@@ -12,11 +12,7 @@ PartSource::PartSource(ObjectStore& store, std::string bucket, std::string heade
   size_ = header_.size();
   for (const Part* p : parts) {
     size_ += p->size;
-    if (!p->key.empty()) {
-      segments_.push_back({{}, p});
-      continue;
-    }
-    for (const std::string& piece : p->pieces) segments_.push_back({piece, nullptr});
+    segments_.push_back({{}, p});
   }
 }
 

@@ -1,7 +1,7 @@
-// The bytes of a header and a run of parts, in order, as one ByteSource:
-// parts held in memory are read in place, stored parts are fetched in ranges
-// of a few MiB (pinned to the ETag they had when first seen), so writing an
-// output costs one copy and no more memory than one range.
+// The bytes of a header and a run of stored parts, in order, as one
+// ByteSource: the parts are fetched in ranges of a few MiB (pinned to the
+// ETag they had when first seen), so writing an output costs one copy and no
+// more memory than one range.
 #pragma once
 
 #include <string>
@@ -14,7 +14,7 @@ namespace ch::batch {
 
 class PartSource final : public ByteSource {
  public:
-  // `parts` must outlive the source; stored ones are read from `bucket`.
+  // `parts` must outlive the source; they are read from `bucket`.
   PartSource(ObjectStore& store, std::string bucket, std::string header,
              const std::vector<const Part*>& parts);
 
@@ -22,7 +22,7 @@ class PartSource final : public ByteSource {
   std::optional<uint64_t> Size() const override { return size_; }
 
  private:
-  // A run of bytes in memory, or (when `stored` is set) a part to fetch.
+  // The header (bytes), or (when `stored` is set) a part to fetch.
   struct Segment {
     std::string_view bytes;
     const Part* stored = nullptr;

@@ -1,18 +1,25 @@
 // A pass: parallel scans of the three daily files, then per-location
-// cleaning and features on a small thread pool, concatenated in code order.
+// cleaning and features on a small thread pool, streamed to the outputs in
+// code order.
 #include "jobs/batch/pass.h"
 
-#include <atomic>
+#include <algorithm>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "jobs/batch/clean.h"
 #include "jobs/batch/features.h"
+#include "storage/stream_uploads.h"
 
 namespace ch::batch {
 namespace {
 
 using services::Dataset;
 constexpr Dataset kDaily[3] = {Dataset::kClimate, Dataset::kHealth, Dataset::kHospital};
+// Locations whose rows may wait for each output's upload (a few MB each).
+constexpr size_t kLocationsWaitingPerOutput = 8;
 
 struct LocationResult {
   std::array<std::string, kOutputCount> text;
@@ -31,13 +38,58 @@ void ProcessLocation(const std::string& code, std::array<DatasetScan, 3>& scans,
     AppendCleanedRows(clean[d], kDaily[d], code, &out->text[d]);
     out->rows[d] = static_cast<int64_t>(clean[d].dates.size());
   }
-  AppendFeatureRows(code, clean[0], clean[1], clean[2], &out->text[3]);
-  out->rows[3] = static_cast<int64_t>(std::count(out->text[3].begin(), out->text[3].end(), '\n'));
+  out->rows[3] = AppendFeatureRows(code, clean[0], clean[1], clean[2], &out->text[3]);
 }
 
 int ThreadCount(const BatchOptions& options) {
   if (options.threads > 0) return options.threads;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Runs compute(i) for every i in [0, n) on a pool of `threads` and
+// hand_over(i) on the calling thread in order of i, each as soon as its
+// compute is done; computing runs at most a few items ahead of handing over,
+// which bounds what waits in memory. Stops early when hand_over returns false.
+void ComputeInOrder(int n, int threads, const std::function<void(int)>& compute,
+                    const std::function<bool(int)>& hand_over) {
+  threads = std::clamp(threads, 1, std::max(n, 1));
+  const int window = 2 * threads + 2;
+  std::vector<uint8_t> ready(n, 0);
+  std::mutex mu;
+  std::condition_variable changed;
+  int claimed = 0;
+  int handed = 0;
+  bool stop = false;
+  auto work = [&] {
+    for (;;) {
+      int i;
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return stop || claimed >= n || claimed < handed + window; });
+        if (stop || claimed >= n) return;
+        i = claimed++;
+      }
+      compute(i);
+      std::lock_guard lock(mu);
+      ready[i] = 1;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::jthread> pool;
+  pool.reserve(threads);
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (int i = 0; i < n; ++i) {
+    {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return ready[i] != 0; });
+    }
+    const bool go_on = hand_over(i);
+    std::lock_guard lock(mu);
+    handed = i + 1;
+    stop = !go_on;
+    changed.notify_all();
+    if (stop) break;
+  }
 }
 
 Status ScanAll(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
@@ -60,22 +112,27 @@ Status ScanAll(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
 
 Status RunPass(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
                const LocationIndex& locations, const PassScope& scope, const BatchOptions& options,
-               ShardResult* shard) {
+               const PassTarget& target, ShardResult* shard) {
   std::array<DatasetScan, 3> scans;
   RETURN_IF_ERROR(ScanAll(store, daily, locations, scope, &scans));
-  const int n = scope.last - scope.first;
-  std::vector<LocationResult> results(n);
-  std::atomic<int> next{0};
-  auto work = [&] {
-    for (int i = next++; i < n; i = next++) {
-      ProcessLocation(locations.codes[scope.first + i], scans, i, options.max_gap_days,
-                      &results[i]);
+  int32_t data_date = INT32_MIN;
+  for (const DatasetScan& scan : scans) data_date = std::max(data_date, scan.max_date);
+  ASSIGN_OR_RETURN(auto keys, target.keys(data_date));
+  std::vector<ObjectRef> refs;
+  refs.reserve(keys.size());
+  for (const std::string& key : keys) refs.push_back({target.bucket, key, ""});
+  PutOptions put;
+  put.content_type = "text/csv";
+  StreamUploads uploads(store, std::move(refs), put, kLocationsWaitingPerOutput);
+  if (Status started = uploads.Start(); !started.ok()) return uploads.Finish(started);
+  bool flowing = true;  // false once an upload has stopped early
+  std::array<std::string, kOutputCount> headers;
+  if (target.whole_outputs) {
+    for (int o = 0; o < kOutputCount && flowing; ++o) {
+      headers[o] = OutputHeader(o);
+      flowing = uploads.Push(o, headers[o]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::min(ThreadCount(options), std::max(n, 1)); ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  }
 
   for (int d = 0; d < 3; ++d) {
     const int file = FileOf(kDaily[d]);
@@ -83,24 +140,40 @@ Status RunPass(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
     shard->rows_in[file] += scans[d].rows_in;
     for (Issue& i : scans[d].issues) shard->issues.push_back(std::move(i));
   }
-  for (int o = 0; o < kOutputCount; ++o) {
-    Part part;
-    part.pieces.reserve(n);
-    for (int i = 0; i < n; ++i) {
-      std::string& text = results[i].text[o];
-      part.ranges.push_back({locations.codes[scope.first + i], {part.size, text.size()}});
-      part.size += text.size();
-      part.rows += results[i].rows[o];
-      part.pieces.push_back(std::move(text));
+  const int n = scope.last - scope.first;
+  std::vector<LocationResult> results(n);
+  std::array<Part, kOutputCount> parts;
+  auto compute = [&](int i) {
+    ProcessLocation(locations.codes[scope.first + i], scans, i, options.max_gap_days, &results[i]);
+  };
+  auto hand_over = [&](int i) {
+    LocationResult& r = results[i];
+    const std::string& code = locations.codes[scope.first + i];
+    for (int o = 0; o < kOutputCount && flowing; ++o) {
+      parts[o].ranges.push_back({code, {parts[o].size, r.text[o].size()}});
+      parts[o].size += r.text[o].size();
+      parts[o].rows += r.rows[o];
+      flowing = uploads.Push(o, std::move(r.text[o]));
     }
-    shard->parts[o].push_back(std::move(part));
-  }
-  for (LocationResult& r : results) {
     for (int d = 0; d < 3; ++d) {
       shard->rows_kept[FileOf(kDaily[d])] += r.stats[d].kept;
       shard->rows_interpolated[FileOf(kDaily[d])] += r.stats[d].interpolated;
     }
-    for (Issue& i : r.issues) shard->issues.push_back(std::move(i));
+    for (Issue& issue : r.issues) shard->issues.push_back(std::move(issue));
+    r = LocationResult{};
+    return flowing;
+  };
+  if (flowing) ComputeInOrder(n, ThreadCount(options), compute, hand_over);
+  // A stopped upload has its own error; the others must not commit short.
+  RETURN_IF_ERROR(uploads.Finish(flowing ? Status::Ok()
+                                         : Status::Internal("another output of this pass failed")));
+  for (int o = 0; o < kOutputCount; ++o) {
+    parts[o].key = keys[o];
+    if (target.whole_outputs) {
+      parts[o].header_bytes = headers[o].size();
+      parts[o].etag = uploads.stored()[o].etag;
+    }
+    shard->parts[o].push_back(std::move(parts[o]));
   }
   return Status::Ok();
 }

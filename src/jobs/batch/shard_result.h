@@ -21,11 +21,14 @@ std::string_view OutputName(int output);  // "climate", "health", "hospital", "f
 // The header line of each output (with its "\n").
 std::string OutputHeader(int output);
 
-// A piece of one output: rows of consecutive locations, no header.
+// A piece of one output: rows of consecutive locations, stored under `key`.
+// A pass that is the whole run stores the final output itself: then the
+// object starts with the header (`header_bytes` of it) and has `etag`.
 struct Part {
-  std::string key;                  // where the rows are stored; empty while in `pieces`
-  std::vector<std::string> pieces;  // the rows when not stored, one string per location
-  uint64_t size = 0;
+  std::string key;
+  uint64_t header_bytes = 0;  // nonzero: the part is the whole output
+  std::string etag;           // of the whole output
+  uint64_t size = 0;          // bytes of rows (without the header)
   int64_t rows = 0;
   // location_code → (offset in the part, length), ascending by code.
   std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> ranges;

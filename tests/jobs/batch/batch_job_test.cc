@@ -10,7 +10,7 @@
 #include "codecs/object_io.h"
 #include "services/data/data_service.h"
 #include "services/data/processed_layout.h"
-#include "storage/forwarding_store.h"
+#include "support/failing_put_store.h"
 
 namespace ch::batch {
 namespace {
@@ -160,7 +160,7 @@ TEST(BatchJobTest, LocationGroupsUnderATightMemoryBudgetGiveTheSameBytes) {
   testing::Generate(*many, 1, 1, 4, true);
   testing::MustRun(*one);
   BatchOptions tight;
-  tight.memory_budget_bytes = 4 << 20;
+  tight.memory_budget_bytes = 2 << 20;
   std::vector<std::string> plan;
   tight.progress = [&](std::string_view stage, std::string_view message) {
     if (stage == "plan") plan.emplace_back(message);
@@ -170,21 +170,10 @@ TEST(BatchJobTest, LocationGroupsUnderATightMemoryBudgetGiveTheSameBytes) {
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_NE(plan[0].find(std::to_string(s.groups) + " location group(s)"), std::string::npos)
       << plan[0];
-  EXPECT_NE(plan[0].find("budget 4 MiB (given)"), std::string::npos) << plan[0];
+  EXPECT_NE(plan[0].find("budget 2 MiB (given)"), std::string::npos) << plan[0];
   EXPECT_EQ(testing::Objects(*one, kBuckets.processed),
             testing::Objects(*many, kBuckets.processed));
 }
-
-// Fails every Put of a features CSV.
-class FailingFeaturesStore : public ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-  Result<ObjectInfo> PutStream(const ObjectRef& ref, ByteSource& source,
-                               const PutOptions& options) override {
-    if (ref.key.find("features_") != std::string::npos) return Status::IOError("disk full");
-    return ForwardingStore::PutStream(ref, source, options);
-  }
-};
 
 TEST(BatchJobTest, FailureMidwayKeepsThePreviousManifestAndItsOutputs) {
   auto store = testing::MakeStore();
@@ -193,7 +182,7 @@ TEST(BatchJobTest, FailureMidwayKeepsThePreviousManifestAndItsOutputs) {
   const std::string manifest_before =
       store->Get({kBuckets.processed, "processed/manifest.json", ""}).value();
   testing::Generate(*store, 2, 1, 6, false);  // new inputs, a later data date
-  FailingFeaturesStore failing(*store);
+  ch::testing::FailingPutStore failing(*store, "features_", Status::IOError("disk full"));
   Result<BatchSummary> s = RunBatch(failing, kBuckets, BatchOptions{});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("disk full"), std::string::npos);

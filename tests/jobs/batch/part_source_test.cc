@@ -7,13 +7,6 @@
 namespace ch::batch {
 namespace {
 
-Part InMemory(std::vector<std::string> pieces) {
-  Part p;
-  for (const std::string& piece : pieces) p.size += piece.size();
-  p.pieces = std::move(pieces);
-  return p;
-}
-
 Part Stored(MemoryStore& store, const std::string& key, const std::string& bytes) {
   EXPECT_TRUE(store.CreateBucket("parts-bucket").ok());
   EXPECT_TRUE(store.Put({"parts-bucket", key, ""}, bytes).ok());
@@ -34,13 +27,14 @@ Result<std::string> Drain(PartSource& source, size_t chunk) {
   }
 }
 
-TEST(PartSourceTest, HeaderThenPiecesAndStoredPartsInOrder) {
+TEST(PartSourceTest, HeaderThenStoredPartsInOrder) {
   MemoryStore store;
-  const Part first = InMemory({"a,1\n", "", "b,2\n"});
-  const Part second = Stored(store, "parts/1.csv", "c,3\nd,4\n");
-  const Part third = InMemory({"e,5\n"});
+  const Part first = Stored(store, "parts/0.csv", "a,1\nb,2\n");
+  const Part empty = Stored(store, "parts/1.csv", "");
+  const Part second = Stored(store, "parts/2.csv", "c,3\nd,4\n");
+  const Part third = Stored(store, "parts/3.csv", "e,5\n");
   for (size_t chunk : {1, 3, 64}) {
-    PartSource source(store, "parts-bucket", "code,n\n", {&first, &second, &third});
+    PartSource source(store, "parts-bucket", "code,n\n", {&first, &empty, &second, &third});
     ASSERT_EQ(source.Size(), 7u + 8u + 8u + 4u);
     Result<std::string> all = Drain(source, chunk);
     ASSERT_TRUE(all.ok()) << all.status().ToString();
