@@ -1,6 +1,7 @@
 // The row rules of docs/DATA.md applied while streaming a raw daily CSV.
 #include "jobs/batch/validate.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -128,6 +129,7 @@ class RowChecker {
         out_(out) {
     for (const services::ValueColumn& c : columns_) bounds_.push_back(ValueBounds(c.name));
     values_.resize(columns_.size());
+    follower_.assign(locations.codes.size(), -1);
   }
 
   Layout layout;
@@ -139,13 +141,13 @@ class RowChecker {
     int loc = -1;
     if (static_cast<size_t>(layout.location) < f.size()) {
       code = Trim(f[layout.location]);
-      loc = locations_.Find(code);
+      loc = FindLocation(code);
     }
     const bool owned =
         loc >= 0 ? (loc >= scope_.first && loc < scope_.last) : scope_.owns_unlocated;
     int32_t date = INT32_MIN;
     const bool date_ok =
-        static_cast<size_t>(layout.date) < f.size() && ParseIsoDate(Trim(f[layout.date]), &date);
+        static_cast<size_t>(layout.date) < f.size() && ParseDate(Trim(f[layout.date]), &date);
     const int32_t previous = previous_date_;
     if (date_ok && loc >= 0) {
       if (date > out_->max_date) out_->max_date = date;
@@ -185,6 +187,37 @@ class RowChecker {
   std::vector<int32_t> lastmax_;
 
  private:
+  // Feeds list the locations in the same order day after day: the location
+  // that followed this row's one last time is tried before the hash table.
+  int FindLocation(std::string_view code) {
+    const int guess = last_loc_ >= 0 ? follower_[last_loc_] : -1;
+    const int loc = guess >= 0 && locations_.codes[guess] == code ? guess : locations_.Find(code);
+    if (last_loc_ >= 0 && loc >= 0) follower_[last_loc_] = loc;
+    last_loc_ = loc;
+    return loc;
+  }
+
+  // Rows come a day at a time: a date repeated from the row above is not parsed again.
+  bool ParseDate(std::string_view text, int32_t* date) {
+    if (last_date_size_ > 0 && text == std::string_view(last_date_chars_, last_date_size_)) {
+      *date = last_date_;
+      return true;
+    }
+    if (!ParseIsoDate(text, date)) return false;
+    if (text.size() <= sizeof last_date_chars_) {
+      std::copy(text.begin(), text.end(), last_date_chars_);
+      last_date_size_ = text.size();
+      last_date_ = *date;
+    }
+    return true;
+  }
+
+  std::vector<int> follower_;  // by location: the one seen after it last
+  int last_loc_ = -1;
+  char last_date_chars_[16] = {};  // the text of the last date that parsed,
+  size_t last_date_size_ = 0;      // its length (0: none yet)
+  int32_t last_date_ = 0;          // and its value
+
   // The file's order is decided by its first two valid rows: the same date
   // at two locations means date-major (as delivered by the feeds), where a
   // row dated before the valid row above it is out of order even if its
