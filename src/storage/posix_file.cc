@@ -148,7 +148,10 @@ Status SequentialFileWriter::Write(std::string_view bytes) {
     direct_ = SetDirect(true);
   }
   if (!direct_) {
-    RETURN_IF_ERROR(AwaitBehind());  // keeps the writes in order after a fallback
+    // After a fallback from direct I/O: what the helper has and what was
+    // staged go first, so the bytes stay in order.
+    RETURN_IF_ERROR(AwaitBehind());
+    RETURN_IF_ERROR(WriteBuffered());
     return WriteOut(bytes);
   }
   if (!write_behind_ && used_ == 0 && reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0) {
