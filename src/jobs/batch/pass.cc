@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "jobs/batch/clean.h"
@@ -77,7 +78,18 @@ void ComputeInOrder(int n, int threads, const std::function<void(int)>& compute,
   };
   std::vector<std::jthread> pool;
   pool.reserve(threads);
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  try {
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked: those started do the work.
+  }
+  if (pool.empty()) {  // no thread to be had: each item is computed here
+    for (int i = 0; i < n; ++i) {
+      compute(i);
+      if (!hand_over(i)) return;
+    }
+    return;
+  }
   for (int i = 0; i < n; ++i) {
     {
       std::unique_lock lock(mu);
