@@ -43,8 +43,9 @@ struct StoreFactory {
   uint64_t large_object_bytes = uint64_t{64} << 20;
   int paging_keys = 2500;
   int concurrent_writers = 100;
-  // false: a reader may get a torn object while it is being overwritten (s3rver
-  // writes in place), so the atomicity test skips.
+  // false: a reader may get a torn object while it is being overwritten, and
+  // racing writers may leave one (s3rver writes in place), so the atomicity
+  // tests skip.
   bool atomic_overwrite = true;
 };
 

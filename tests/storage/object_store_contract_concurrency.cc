@@ -180,6 +180,9 @@ TEST_P(ObjectStoreContract, ConcurrentWritersLeaveExactlyOneWholeValue) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+  // Writers racing on one key interleave their bytes in a backend that writes
+  // in place (s3rver), so only an atomic one can promise a whole value.
+  if (!GetParam().atomic_overwrite) GTEST_SKIP() << "backend overwrites in place";
   std::string final_value = MustGet("contended");
   EXPECT_NE(std::find(values.begin(), values.end(), final_value), values.end())
       << "the object is not any one writer's whole value";
