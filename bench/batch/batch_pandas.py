@@ -4,6 +4,11 @@ Usage: batch_pandas.py RAW_DIR OUT_DIR. Same rules as climahealth's batch job fo
 parts that change the output (invalid rows dropped, exact duplicates dropped,
 conflicting duplicates dropped, rows sorted, features as docs/DATA.md); it does not
 write the per-row validation report or interpolate gaps.
+
+Memory follows pandas' own advice for large data ("Scaling to large datasets" in its
+user guide): only the needed columns, read in chunks, location codes as a categorical,
+and the feature table written one location at a time, so the peer can finish on inputs
+of a gigabyte and more instead of being killed for memory.
 """
 import os
 import sys
@@ -21,16 +26,26 @@ BOUNDS = {"humidity_pct": (0, 100), "rainfall_mm": (0, 1500), "wind_speed_kmh": 
 
 
 def clean(path, columns, codes):
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
-    ok = df["date"].notna() & df["location_code"].isin(codes)
-    for c in columns:
-        df[c] = pd.to_numeric(df[c].where(df[c] != ""), errors="coerce")
-        lo, hi = (-60, 60) if c.startswith("temp_") else BOUNDS.get(c, (0, 1e9))
-        ok &= df[c].between(lo, hi)
-    df = df[ok].drop_duplicates(["date", "location_code"] + columns)
+    categories = sorted(codes)
+    keep = ["date", "location_code"] + columns
+    dtype = {c: str for c in keep}
+    dtype["location_code"] = "category"
+    parts = []
+    for df in pd.read_csv(path, usecols=keep, dtype=dtype, keep_default_na=False,
+                          chunksize=1_000_000):
+        # Unknown codes become NaN; every chunk shares the categories, so concat keeps them.
+        df["location_code"] = df["location_code"].cat.set_categories(categories)
+        df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+        ok = df["date"].notna() & df["location_code"].notna()
+        for c in columns:
+            df[c] = pd.to_numeric(df[c].where(df[c] != ""), errors="coerce")
+            lo, hi = (-60, 60) if c.startswith("temp_") else BOUNDS.get(c, (0, 1e9))
+            ok &= df[c].between(lo, hi)
+        parts.append(df.loc[ok, keep])
+    df = pd.concat(parts)
+    df = df.drop_duplicates(["date", "location_code"] + columns)
     df = df[~df.duplicated(["date", "location_code"], keep=False)]
-    return df[["date", "location_code"] + columns].sort_values(["location_code", "date"])
+    return df.sort_values(["location_code", "date"])
 
 
 def heat_index(t_c, rh):
@@ -46,20 +61,29 @@ def heat_index(t_c, rh):
     return (np.where((simple + t) / 2 >= 80, hi, simple) - 32) * 5 / 9
 
 
-def features(df):
-    g = df.groupby("location_code", sort=False)
+def location_features(g):
+    """Feature columns of one location's rows (indexed by date, sorted)."""
     out = {}
     for x in ["rainfall_mm", "temp_mean_c", "humidity_pct"] + HEALTH:
         for w in (7, 14, 28):
-            out[f"{x}_mean{w}"] = g[x].transform(lambda s: s.rolling(f"{w}D", min_periods=w).mean())
+            out[f"{x}_mean{w}"] = g[x].rolling(f"{w}D", min_periods=w).mean()
         if x in ("temp_mean_c", "humidity_pct"):
             continue
         for w in (7, 14, 28):
-            out[f"{x}_sum{w}"] = g[x].transform(lambda s: s.rolling(f"{w}D", min_periods=w).sum())
+            out[f"{x}_sum{w}"] = g[x].rolling(f"{w}D", min_periods=w).sum()
     for x in ["rainfall_mm", "temp_mean_c"] + HEALTH:
         for lag in (7, 14, 21, 28):
-            out[f"{x}_lag{lag}"] = g[x].transform(lambda s: s.shift(freq=f"{lag}D").reindex(s.index))
-    return pd.DataFrame(out, index=df.index)
+            out[f"{x}_lag{lag}"] = g[x].shift(freq=f"{lag}D").reindex(g.index)
+    feats = pd.DataFrame(out, index=g.index)
+    g = g.copy()
+    g["heat_index_c"] = heat_index(g["temp_max_c"], g["humidity_pct"])
+    doy = g["date"].dt.dayofyear
+    g["temp_max_anomaly_c"] = g["temp_max_c"] - g["temp_max_c"].groupby(doy).transform("mean")
+    g["bed_occupancy"] = g["beds_occupied"] / g["beds_total"]
+    g["icu_occupancy"] = g["icu_beds_occupied"] / g["icu_beds_total"]
+    g["doy_sin"] = np.sin(2 * np.pi * doy / 365.25)
+    g["doy_cos"] = np.cos(2 * np.pi * doy / 365.25)
+    return pd.concat([g.reset_index(drop=True), feats.reset_index(drop=True)], axis=1)
 
 
 def main(raw, out_dir):
@@ -72,20 +96,17 @@ def main(raw, out_dir):
     for name, df in (("climate", climate), ("health", health), ("hospital", hospital)):
         df.to_csv(os.path.join(out_dir, f"{name}.csv"), index=False, date_format="%Y-%m-%d")
     df = climate.merge(health, on=["date", "location_code"], how="outer")
+    del climate, health
     df = df.merge(hospital, on=["date", "location_code"], how="outer")
+    del hospital
     df = df.sort_values(["location_code", "date"]).set_index("date", drop=False)
-    feats = features(df)
-    df["heat_index_c"] = heat_index(df["temp_max_c"], df["humidity_pct"])
-    doy = df["date"].dt.dayofyear
-    normal = df.assign(doy=doy).groupby(["location_code", "doy"])["temp_max_c"].transform("mean")
-    df["temp_max_anomaly_c"] = df["temp_max_c"] - normal
-    df["bed_occupancy"] = df["beds_occupied"] / df["beds_total"]
-    df["icu_occupancy"] = df["icu_beds_occupied"] / df["icu_beds_total"]
-    df["doy_sin"] = np.sin(2 * np.pi * doy / 365.25)
-    df["doy_cos"] = np.cos(2 * np.pi * doy / 365.25)
-    df = pd.concat([df.reset_index(drop=True), feats.reset_index(drop=True)], axis=1)
-    df.round(4).to_csv(os.path.join(out_dir, "features.csv"), index=False, date_format="%Y-%m-%d")
-    print(len(df))
+    rows = 0
+    with open(os.path.join(out_dir, "features.csv"), "w", newline="") as out:
+        for _, g in df.groupby("location_code", sort=False, observed=True):
+            part = location_features(g).round(4)
+            part.to_csv(out, header=rows == 0, index=False, date_format="%Y-%m-%d")
+            rows += len(part)
+    print(rows)
 
 
 if __name__ == "__main__":
