@@ -6,9 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "support/temp_dir.h"
 
 namespace ch::testing {
 
@@ -17,13 +17,6 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-
-inline std::string ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 inline std::string ShellQuote(const std::string& s) {
   std::string out = "'";
@@ -52,8 +45,8 @@ inline CliResult RunCli(const std::filesystem::path& dir, const std::string& arg
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadWholeFile(out);
-  r.err = ReadWholeFile(err);
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
   return r;
 }
 

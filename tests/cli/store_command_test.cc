@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using RunResult = ch::testing::CliResult;
-const auto& ReadFile = ch::testing::ReadWholeFile;
+using ch::testing::ReadFile;
 const auto& Quote = ch::testing::ShellQuote;
 
 class StoreCommandTest : public ::testing::Test {

@@ -8,19 +8,19 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 #include "generator/test_util.h"
 #include "storage/memory_store.h"
 #include "support/failing_put_store.h"
+#include "support/temp_dir.h"
 
 namespace ch::gen {
 namespace {
 
+using ch::testing::ReadFile;
 using testing::Csv;
 using testing::Generate;
 using testing::ParseCsv;
@@ -32,13 +32,6 @@ GeneratorOptions Small(uint64_t seed = 7) {
   o.seed = seed;
   o.threads = 2;
   return o;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Keeps what is put, so a test can see what the generator sends to a store.

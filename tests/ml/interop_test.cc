@@ -15,7 +15,7 @@
 namespace ch::ml {
 namespace {
 
-using testing::ReadFile;
+using ch::testing::ReadFile;
 using testing::ReadFloats;
 using testing::WriteFloats;
 

@@ -40,9 +40,4 @@ inline std::vector<float> ReadFloats(const std::filesystem::path& path) {
   return v;
 }
 
-inline std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 }  // namespace ch::ml::testing

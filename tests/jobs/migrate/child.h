@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "support/temp_dir.h"
 
 namespace ch::testing {
 
@@ -62,16 +62,9 @@ class Child {
     r.max_rss_kib = usage.ru_maxrss;
     r.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    r.out = Slurp(out_);
-    r.err = Slurp(err_);
+    r.out = ReadFile(out_);
+    r.err = ReadFile(err_);
     return r;
-  }
-
-  static std::string Slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
   }
 
  private:

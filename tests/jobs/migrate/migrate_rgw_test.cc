@@ -63,15 +63,14 @@ class MigrateRgwTest : public ::testing::Test {
     return RunChild(args, RgwChildEnv(config_, dir_.path().string()), dir_.path());
   }
   std::string Report() const { return (dir_.path() / "report.json").string(); }
-  nlohmann::json ReadReport() const { return nlohmann::json::parse(Child::Slurp(Report())); }
+  nlohmann::json ReadReport() const { return nlohmann::json::parse(ReadFile(Report())); }
 
   // Every file below src_/data/raw, as relative path → bytes.
   std::map<std::string, std::string> SourceFiles() const {
     std::map<std::string, std::string> files;
     fs::path root = src_ / "data/raw";
     for (const auto& e : fs::recursive_directory_iterator(root)) {
-      if (e.is_regular_file())
-        files[fs::relative(e.path(), root).string()] = Child::Slurp(e.path());
+      if (e.is_regular_file()) files[fs::relative(e.path(), root).string()] = ReadFile(e.path());
     }
     return files;
   }
@@ -117,7 +116,7 @@ TEST_F(MigrateRgwTest, GeneratedTreeArrivesByteForByteAndReRunsAreIncremental) {
   ASSERT_EQ(aws.exit_code, 0) << aws.err;
   size_t compared = 0;
   for (const auto& [rel, bytes] : files) {
-    EXPECT_EQ(Child::Slurp(down / rel), bytes) << rel;
+    EXPECT_EQ(ReadFile(down / rel), bytes) << rel;
     EXPECT_TRUE(fs::exists(down / rel)) << rel;
     ++compared;
   }
