@@ -146,10 +146,11 @@ Status ProcessShard(ObjectStore& store, const BucketNames& buckets, const RunInp
           std::to_string(static_cast<uint64_t>(estimate) >> 20) +
           " MiB of working memory, budget " + std::to_string(budget.bytes >> 20) + " MiB (" +
           std::string(budget.source) + ")");
-  const std::array<ObjectRef, 3> daily = {
-      ObjectRef{buckets.raw, std::string(FileKey(kClimateFile)), ""},
-      ObjectRef{buckets.raw, std::string(FileKey(kHealthFile)), ""},
-      ObjectRef{buckets.raw, std::string(FileKey(kHospitalFile)), ""}};
+  std::array<DailyFile, 3> daily;
+  for (int f = kClimateFile; f < kFileCount; ++f) {
+    daily[f - kClimateFile] = {ObjectRef{buckets.raw, std::string(FileKey(f)), ""},
+                               inputs.info[f].size};
+  }
   const bool whole_outputs = groups == 1 && !options.sharded;
   for (int g = 0; g < groups; ++g) {
     PassScope scope;

@@ -104,7 +104,7 @@ void ComputeInOrder(int n, int threads, const std::function<void(int)>& compute,
   }
 }
 
-Status ScanAll(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
+Status ScanAll(ObjectStore& store, const std::array<DailyFile, 3>& daily,
                const LocationIndex& locations, const PassScope& scope,
                std::array<DatasetScan, 3>* scans) {
   std::array<Status, 3> status;
@@ -122,7 +122,7 @@ Status ScanAll(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
 
 }  // namespace
 
-Status RunPass(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
+Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
                const LocationIndex& locations, const PassScope& scope, const BatchOptions& options,
                const PassTarget& target, ShardResult* shard) {
   std::array<DatasetScan, 3> scans;

@@ -26,7 +26,7 @@ struct PassTarget {
 // location by location, storing each output as its rows are made; appends
 // one stored Part per output plus the issues and counts to `shard`. On
 // failure nothing is stored under the target's keys.
-Status RunPass(ObjectStore& store, const std::array<ObjectRef, 3>& daily,
+Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
                const LocationIndex& locations, const PassScope& scope, const BatchOptions& options,
                const PassTarget& target, ShardResult* shard);
 

@@ -130,7 +130,11 @@ class RowChecker {
     for (const services::ValueColumn& c : columns_) bounds_.push_back(ValueBounds(c.name));
     values_.resize(columns_.size());
     follower_.assign(locations.codes.size(), -1);
+    seen_.assign(locations.codes.size(), 0);
   }
+
+  // The size of the file being scanned (0: unknown).
+  uint64_t file_size = 0;
 
   Layout layout;
 
@@ -153,6 +157,7 @@ class RowChecker {
       if (date > out_->max_date) out_->max_date = date;
       NoteOrder(date, loc);
     }
+    if (loc >= 0) NoteRow(f, loc);
     if (!owned) return;
     ++out_->rows_in;
     if (!complete) {
@@ -182,6 +187,7 @@ class RowChecker {
     s.dates.push_back(date);
     s.lines.push_back(row.line);
     s.values.insert(s.values.end(), values_.begin(), values_.end());
+    if (s.dates.size() == kSizeSeriesAt) SizeSeries(s);
   }
 
   std::vector<int32_t> lastmax_;
@@ -211,6 +217,48 @@ class RowChecker {
     }
     return true;
   }
+
+  // A series is sized once it holds this many rows: late enough for the bytes
+  // per row and the number of locations to be known, early enough to save the
+  // growth steps that copy the most.
+  static constexpr size_t kSizeSeriesAt = 4096;
+
+  // Counts a row of a known location (in or out of scope) and its bytes,
+  // taken from its fields (a quoted field may lie elsewhere: then the sum of
+  // the field sizes stands in).
+  void NoteRow(const std::vector<std::string_view>& f, int loc) {
+    ++located_rows_;
+    const std::string_view first = f.front(), last = f.back();
+    const ptrdiff_t span = last.data() + last.size() - first.data();
+    if (span > 0 && span < (ptrdiff_t{1} << 20)) {
+      located_bytes_ += static_cast<uint64_t>(span) + 1;
+    } else {
+      for (std::string_view field : f) located_bytes_ += field.size() + 1;
+    }
+    if (!seen_[loc]) {
+      seen_[loc] = 1;
+      ++locations_seen_;
+    }
+  }
+
+  // Reserves `s` for the rows its location is expected to have in the whole
+  // file (with a little slack): the file's rows estimated from its size and
+  // the bytes per row so far, shared by the locations seen so far.
+  void SizeSeries(Series& s) const {
+    if (file_size == 0 || located_bytes_ == 0 || locations_seen_ == 0) return;
+    const double rows = static_cast<double>(located_rows_) * static_cast<double>(file_size) /
+                        static_cast<double>(located_bytes_);
+    const auto expected = static_cast<size_t>(rows / locations_seen_ * 1.03) + 64;
+    if (expected <= s.dates.capacity()) return;
+    s.dates.reserve(expected);
+    s.lines.reserve(expected);
+    s.values.reserve(expected * values_.size());
+  }
+
+  std::vector<char> seen_;  // by location: has a row of it been seen
+  int locations_seen_ = 0;
+  int64_t located_rows_ = 0;
+  uint64_t located_bytes_ = 0;
 
   std::vector<int> follower_;  // by location: the one seen after it last
   int last_loc_ = -1;
@@ -345,10 +393,12 @@ int LocationIndex::Find(std::string_view code) const {
   return it == index.end() ? -1 : it->second;
 }
 
-Status ScanDataset(ObjectStore& store, const ObjectRef& ref, services::Dataset dataset,
+Status ScanDataset(ObjectStore& store, const DailyFile& file, services::Dataset dataset,
                    const LocationIndex& locations, const PassScope& scope, DatasetScan* out) {
+  const ObjectRef& ref = file.ref;
   out->series.assign(scope.last - scope.first, Series{});
   RowChecker checker(dataset, locations, scope, out);
+  checker.file_size = file.size;
   checker.lastmax_.assign(scope.last - scope.first, INT32_MIN);
   RowScanner scanner(
       ref.key,

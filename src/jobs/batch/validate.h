@@ -82,6 +82,14 @@ struct PassScope {
   bool owns_unlocated = false;
 };
 
+// A raw daily file and its size when the run began (0: unknown), from which
+// each location's series is sized once the bytes per row are known, instead
+// of being copied each time it outgrows its memory.
+struct DailyFile {
+  ObjectRef ref;
+  uint64_t size = 0;
+};
+
 struct DatasetScan {
   std::vector<Series> series;    // one per location of the scope
   std::vector<Issue> issues;     // row-level issues of the scope, in file order
@@ -93,7 +101,7 @@ struct DatasetScan {
 // Streams `ref` (a raw daily CSV of `dataset`) once, validating every row.
 // InvalidArgument naming the key for an empty or non-CSV file or a missing
 // required column; NotFound for a missing object.
-Status ScanDataset(ObjectStore& store, const ObjectRef& ref, services::Dataset dataset,
+Status ScanDataset(ObjectStore& store, const DailyFile& file, services::Dataset dataset,
                    const LocationIndex& locations, const PassScope& scope, DatasetScan* out);
 
 }  // namespace ch::batch
