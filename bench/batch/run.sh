@@ -4,7 +4,9 @@
 # the same generated raw files in the same run, on the same cores.
 # Usage: bench/batch/run.sh [YEARS] [DISTRICTS_PER_STATE]
 #   default 40 20 (about 570 MB climate CSV); 80 20 gives > 1 GB; 1 2 is a smoke run.
-# Prints wall time, peak RSS and the ratios.
+# Prints wall time, peak RSS and the ratios. Environment: PEERS (default
+# "pandas duckdb"; "none" for ours alone), PEER_TIMEOUT (seconds before a peer is
+# stopped and its time reported as a bound), BENCH_DIR (where the data is kept).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 YEARS=${1:-40}
@@ -30,15 +32,18 @@ measure() { # name command...: prints "name seconds peak_rss_mib ok|failed"
   local name=$1; shift
   local t; t=$(mktemp)
   local result=ok
-  # A peer that fails (e.g. killed for memory) is reported with how far it got.
-  /usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>&1 || result=failed
+  # A peer that fails (e.g. killed for memory, or stopped after PEER_TIMEOUT
+  # seconds) is reported with how far it got.
+  local limit=()
+  [[ $name != climahealth && -n ${PEER_TIMEOUT:-} ]] && limit=(timeout --foreground --signal=KILL "$PEER_TIMEOUT")
+  /usr/bin/time -f "%e %M" -o "$t" "${limit[@]}" "$@" >/dev/null 2>&1 || result=failed
   read -r secs kib < <(grep -E '^[0-9.]+ [0-9]+$' "$t"); rm -f "$t"
   echo "$name $secs $(( kib / 1024 )) $result"
 }
 rm -rf "$OUT"; mkdir -p "$OUT"
 results=("$(measure climahealth "$BIN" --store local --root "$ROOT" batch --force --quiet)")
 [[ ${results[0]} == *" ok" ]] || { echo "climahealth batch failed" >&2; exit 1; }
-# PEERS="duckdb" skips pandas (on > 1 GB it needs more memory than many machines have).
+# PEERS="duckdb" skips pandas (on > 1 GB it runs for most of an hour).
 for peer in ${PEERS:-pandas duckdb}; do
   case $peer in
     pandas) results+=("$(measure pandas /usr/bin/python3 bench/batch/batch_pandas.py "$RAW" "$OUT/pandas")") ;;
