@@ -176,6 +176,7 @@ constexpr long kTransferBufferBytes = 512 << 10;
 void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
                                  curl_slist* headers) const {
   curl.easy_setopt(h, CURLOPT_SHARE, share);
+  curl.easy_setopt(h, CURLOPT_MAXCONNECTS, options.max_idle_connections);
   curl.easy_setopt(h, CURLOPT_URL, req.url.c_str());
   curl.easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may contain "." and ".." segments
   curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -55,6 +55,10 @@ struct HttpClientOptions {
   // A transfer that moves no byte for this long is cut (CURLE_OPERATION_TIMEDOUT).
   std::chrono::seconds stall_timeout{30};
   std::string user_agent = "climahealth/0.1";
+  // Idle connections kept for reuse. libcurl's default (5) closes a connection
+  // whenever more than five requests were in flight at once, so eight threads
+  // opened a new connection for every other request.
+  long max_idle_connections = 64;
 };
 
 // Thread-safe: many threads may Send at once. Connections, DNS answers and TLS sessions

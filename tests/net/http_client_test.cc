@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "net/test_http_server.h"
 
 namespace ch::net {
@@ -130,6 +134,32 @@ TEST(HttpClientTest, SequentialRequestsReuseOneConnection) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(client->Send(req).ok());
   EXPECT_EQ(server.connections_accepted(), 1);
   EXPECT_EQ(client->ConnectionsOpened(), 1u);
+}
+
+TEST(HttpClientTest, ConcurrentRequestsReuseTheirConnections) {
+  TestHttpServer server([](const TestRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // keeps the threads overlapping
+    return TestResponse{};
+  });
+  auto client = NewClient();
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      HttpRequest req;
+      req.url = server.url() + "/x";
+      for (int n = 0; n < 25; ++n) {
+        if (!client->Send(req).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  // One connection per thread at most; with libcurl's default pool of five,
+  // nearly every request opened a new one.
+  EXPECT_LE(client->ConnectionsOpened(), static_cast<uint64_t>(kThreads));
+  EXPECT_LE(server.connections_accepted(), kThreads);
 }
 
 TEST(HttpClientTest, StalledResponseIsCutAsUnavailable) {
