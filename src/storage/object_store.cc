@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <mutex>
 #include <random>
 
 #include "core/os_error.h"
@@ -48,15 +50,42 @@ class StringSink final : public ByteSink {
   std::string& out_;
 };
 
-// Writes a download to its file (see SequentialFileWriter: direct I/O where possible).
-class FdSink final : public ByteSink {
+// Writes a download to its file: in order through SequentialFileWriter, or
+// at offsets, whole aligned blocks with direct I/O through a second
+// descriptor (a file's O_DIRECT flag is shared by all writers of one
+// descriptor) and anything else buffered. Either way where possible.
+class FdSink final : public PositionalSink {
  public:
-  FdSink(int fd, std::string context) : writer_(fd, std::move(context)) {}
+  FdSink(int fd, std::string path, std::string context)
+      : fd_(fd), path_(std::move(path)), context_(context), writer_(fd, std::move(context)) {}
   Status Write(std::string_view bytes) override { return writer_.Write(bytes); }
+  Status WriteAt(uint64_t offset, std::string_view bytes) override {
+    constexpr size_t kBlock = posix::SequentialFileWriter::kAlignment;
+    const bool aligned = offset % kBlock == 0 && bytes.size() % kBlock == 0 &&
+                         reinterpret_cast<uintptr_t>(bytes.data()) % kBlock == 0;
+    if (aligned && DirectFd() >= 0 && posix::PwriteAll(DirectFd(), bytes, offset, context_).ok()) {
+      return Status::Ok();
+    }
+    // Unaligned, or a filesystem that refuses these direct writes: buffered.
+    return posix::PwriteAll(fd_, bytes, offset, context_);
+  }
   Status Finish() { return writer_.Finish(); }
 
  private:
+  int DirectFd() {
+    std::call_once(direct_opened_, [this] {
+      Result<posix::UniqueFd> fd = posix::Open(path_, O_WRONLY | O_DIRECT, 0, context_);
+      if (fd.ok()) direct_ = std::move(fd).value();  // else stay buffered (tmpfs has no O_DIRECT)
+    });
+    return direct_.get();
+  }
+
+  int fd_;
+  std::string path_;
+  std::string context_;
   posix::SequentialFileWriter writer_;
+  std::once_flag direct_opened_;
+  posix::UniqueFd direct_;
 };
 
 std::string TempSuffix() {
@@ -140,7 +169,7 @@ Result<ObjectInfo> ObjectStore::GetFile(const ObjectRef& ref, const std::filesys
   tmp += TempSuffix();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return StatusFromErrno(errno, "get " + ref.ToString() + ": create " + tmp.string());
-  FdSink sink(fd, "get " + ref.ToString() + ": " + tmp.string());
+  FdSink sink(fd, tmp.string(), "get " + ref.ToString() + ": " + tmp.string());
   Result<ObjectInfo> info = GetStream(ref, sink, options);
   if (info.ok()) {
     if (Status finished = sink.Finish(); !finished.ok()) info = finished;

@@ -167,6 +167,17 @@ class ByteSink {
   virtual Status Write(std::string_view bytes) = 0;
 };
 
+// A sink that also takes bytes at any offset, in any order (a file). A store
+// may then write the parts of a large download side by side as they arrive,
+// each through a small buffer, instead of holding every part in memory until
+// the parts before it are written.
+class PositionalSink : public ByteSink {
+ public:
+  // Bytes [offset, offset + bytes.size()) of the object. Thread-safe for
+  // disjoint ranges; a range may be written again (a retried part).
+  virtual Status WriteAt(uint64_t offset, std::string_view bytes) = 0;
+};
+
 // An ObjectStore holds blobs addressed by bucket and key.
 //
 // Contract, for every implementation:

@@ -103,6 +103,19 @@ Status WriteAll(int fd, std::string_view bytes, std::string_view context) {
   return Status::Ok();
 }
 
+Status PwriteAll(int fd, std::string_view bytes, uint64_t at, std::string_view context) {
+  while (!bytes.empty()) {
+    ssize_t put = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(at));
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      return StatusFromErrno(errno, std::string(context) + ": write");
+    }
+    bytes.remove_prefix(static_cast<size_t>(put));
+    at += static_cast<uint64_t>(put);
+  }
+  return Status::Ok();
+}
+
 void WritebackStarter::Wrote(int fd, uint64_t bytes) {
   written_ += bytes;
   if (written_ - started_ < kWritebackBytes) return;
@@ -180,12 +193,12 @@ Status SequentialFileWriter::StartBehind() {
   used_ = 0;
   try {
     behind_write_ = std::async(std::launch::async, [this] {
-      return PwriteAll({behind_, behind_size_}, behind_at_);
+      return PwriteAll(fd_, {behind_, behind_size_}, behind_at_, context_);
     });
   } catch (const std::system_error&) {
     // No thread to be had: write it here, as without write-behind.
     std::promise<Status> done;
-    done.set_value(PwriteAll({behind_, behind_size_}, behind_at_));
+    done.set_value(PwriteAll(fd_, {behind_, behind_size_}, behind_at_, context_));
     behind_write_ = done.get_future();
   }
   return Status::Ok();
@@ -197,7 +210,7 @@ Status SequentialFileWriter::AwaitBehind() {
   if (!st.ok() && direct_) {
     // As in WriteOut: the same bytes again, buffered.
     direct_ = false;
-    if (SetDirect(false)) st = PwriteAll({behind_, behind_size_}, behind_at_);
+    if (SetDirect(false)) st = PwriteAll(fd_, {behind_, behind_size_}, behind_at_, context_);
   }
   RETURN_IF_ERROR(st);
   if (!direct_) writeback_.Wrote(fd_, behind_size_);
@@ -212,29 +225,16 @@ Status SequentialFileWriter::WriteBuffered() {
 }
 
 Status SequentialFileWriter::WriteOut(std::string_view bytes) {
-  Status st = PwriteAll(bytes, offset_);
+  Status st = PwriteAll(fd_, bytes, offset_, context_);
   if (!st.ok() && direct_) {
     // A filesystem that takes the flag but not these writes: the same bytes
     // again at the same offset, buffered.
     direct_ = false;
-    if (SetDirect(false)) st = PwriteAll(bytes, offset_);
+    if (SetDirect(false)) st = PwriteAll(fd_, bytes, offset_, context_);
   }
   RETURN_IF_ERROR(st);
   offset_ += bytes.size();
   if (!direct_) writeback_.Wrote(fd_, bytes.size());
-  return Status::Ok();
-}
-
-Status SequentialFileWriter::PwriteAll(std::string_view bytes, uint64_t at) {
-  while (!bytes.empty()) {
-    ssize_t put = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(at));
-    if (put < 0) {
-      if (errno == EINTR) continue;
-      return StatusFromErrno(errno, context_ + ": write");
-    }
-    bytes.remove_prefix(static_cast<size_t>(put));
-    at += static_cast<uint64_t>(put);
-  }
   return Status::Ok();
 }
 

@@ -66,6 +66,8 @@ Result<std::optional<PathStat>> StatPath(const std::string& path, std::string_vi
 
 // Writes all of `bytes`, retrying short writes and EINTR.
 Status WriteAll(int fd, std::string_view bytes, std::string_view context);
+// Writes all of `bytes` at offset `at`, retrying short writes and EINTR.
+Status PwriteAll(int fd, std::string_view bytes, uint64_t at, std::string_view context);
 
 // Starts the disk writeback of every few MiB of a file as it is written, so
 // the fsync before its rename waits for the last few MiB rather than the
@@ -114,9 +116,8 @@ class SequentialFileWriter {
  private:
   Status WriteOut(std::string_view bytes);
   Status WriteBuffered();  // writes out the buffer's bytes (whole blocks when direct)
-  Status PwriteAll(std::string_view bytes, uint64_t at);
-  Status StartBehind();  // hands the full buffer to the helper thread
-  Status AwaitBehind();  // the helper's last write, redone buffered if direct I/O failed
+  Status StartBehind();    // hands the full buffer to the helper thread
+  Status AwaitBehind();    // the helper's last write, redone buffered if direct I/O failed
   bool SetDirect(bool on);
   Status EnsureBuffer(char** buffer);
 

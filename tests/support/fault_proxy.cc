@@ -206,6 +206,10 @@ std::unique_ptr<FaultRule> FaultProxy::Match(const std::string& method, const st
     if (r.times == 0) continue;
     if (!r.method.empty() && r.method != method) continue;
     if (target.find(r.path_contains) == std::string::npos) continue;
+    if (r.skip > 0) {
+      --r.skip;
+      continue;
+    }
     if (r.times > 0) --r.times;
     return std::make_unique<FaultRule>(r);
   }

@@ -47,6 +47,7 @@ struct FaultRule {
   // request body on its way to the server (uploads). Status faults ignore it.
   bool request_body = false;
   int times = 1;  // how many matching requests get the fault; < 0: all of them
+  int skip = 0;   // the first `skip` matching requests pass this rule by (later rules still apply)
   std::chrono::milliseconds stall{5000};
 };
 

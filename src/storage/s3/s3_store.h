@@ -143,6 +143,10 @@ class S3Store final : public ObjectStore {
   // order; each part also feeds `md5` unless it is null (the ETag is no MD5).
   Status GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& options,
                  const std::string& etag, uint64_t from, uint64_t total, Md5* md5);
+  // Fetches [from, total) as parallel ranges with If-Match `etag`, each
+  // written to its offset in `sink` as it arrives.
+  Status GetRestAt(const ObjectRef& ref, PositionalSink& sink, const GetOptions& options,
+                   const std::string& etag, uint64_t from, uint64_t total);
 
   S3StoreOptions options_;
   Endpoint endpoint_;

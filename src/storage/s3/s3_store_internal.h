@@ -48,6 +48,12 @@ std::string Unquote(std::string s);
 // Whether an ETag is a plain MD5 hex (single-part upload, no SSE-KMS).
 bool IsPlainMd5(const std::string& etag);
 
+// Downloads written at offsets pass through buffers of this size (whole
+// blocks, so a file writes them with direct I/O).
+inline constexpr size_t kStagingBytes = size_t{8} << 20;
+// Writes `bytes` to `sink` at `offset` through one aligned staging buffer.
+Status WriteStaged(PositionalSink& sink, uint64_t offset, std::string_view bytes);
+
 // One part of a multipart upload: its bytes, and the buffer holding them when
 // they were read from a stream (none for views of memory or of a mapped file).
 struct UploadPart {
