@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <deque>
 #include <future>
+#include <type_traits>
 
 #include "storage/md5.h"
 #include "storage/md5_lanes.h"
@@ -32,8 +33,6 @@ std::string Unquote(std::string s) {
 bool ParseContentRange(const std::string& v, uint64_t& first, uint64_t& last, uint64_t& total) {
   return std::sscanf(v.c_str(), "bytes %lu-%lu/%lu", &first, &last, &total) == 3;
 }
-
-namespace {}  // namespace
 
 bool IsPlainMd5(const std::string& etag) {
   return etag.size() == 32 && etag.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -154,6 +153,37 @@ Status WriteStaged(PositionalSink& sink, uint64_t offset, std::string_view bytes
 }
 
 }  // namespace internal
+
+namespace {
+
+// Runs fetch(first, last) on its own thread for each part-sized range of
+// [from, total), at most `concurrency` at once, and hands the results to
+// take(result, wanted) in order. After the first error no range starts and
+// the rest are handed over unwanted (to release what they hold); that error
+// is returned.
+template <typename Fetch, typename Take>
+Status RunRanges(uint64_t from, uint64_t total, uint64_t part_size, int concurrency,
+                 const Fetch& fetch, const Take& take) {
+  using Done = std::invoke_result_t<Fetch, uint64_t, uint64_t>;
+  std::deque<std::future<Done>> in_flight;
+  uint64_t next = from;
+  Status failure;
+  while (next < total || !in_flight.empty()) {
+    while (failure.ok() && next < total && in_flight.size() < static_cast<size_t>(concurrency)) {
+      uint64_t last = std::min(total, next + part_size) - 1;
+      in_flight.push_back(std::async(std::launch::async, fetch, next, last));
+      next = last + 1;
+    }
+    if (in_flight.empty()) break;
+    Done done = in_flight.front().get();
+    in_flight.pop_front();
+    Status taken = take(std::move(done), failure.ok());
+    if (failure.ok()) failure = taken;
+  }
+  return failure;
+}
+
+}  // namespace
 
 Result<ObjectInfo> S3Store::PutStream(const ObjectRef& ref, ByteSource& source,
                                       const PutOptions& options) {
@@ -489,32 +519,17 @@ Status S3Store::GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& 
     if (options.progress) options.progress(data->size());
     return data;
   };
-  std::deque<std::future<Result<Part>>> in_flight;
-  uint64_t next = from;
-  Status failure;
-  while ((next < total || !in_flight.empty())) {
-    while (failure.ok() && next < total &&
-           in_flight.size() < static_cast<size_t>(options_.concurrency)) {
-      uint64_t last = std::min(total, next + options_.part_size) - 1;
-      in_flight.push_back(std::async(std::launch::async, fetch, next, last));
-      next = last + 1;
-    }
-    if (in_flight.empty()) break;
-    Result<Part> part = in_flight.front().get();
-    in_flight.pop_front();
-    if (!failure.ok()) {
-      if (part.ok()) buffers.Give(std::move(part).value());
-      continue;
-    }
-    if (!part.ok()) {
-      failure = part.status();
-      continue;
-    }
-    if (md5 != nullptr) md5->Update((*part)->view());
-    failure = sink.Write((*part)->view());
-    buffers.Give(std::move(part).value());
-  }
-  return failure;
+  return RunRanges(from, total, options_.part_size, options_.concurrency, fetch,
+                   [&](Result<Part> part, bool wanted) -> Status {
+                     if (!part.ok()) return part.status();
+                     Status written = Status::Ok();
+                     if (wanted) {
+                       if (md5 != nullptr) md5->Update((*part)->view());
+                       written = sink.Write((*part)->view());
+                     }
+                     buffers.Give(std::move(part).value());
+                     return written;
+                   });
 }
 
 Status S3Store::GetRestAt(const ObjectRef& ref, PositionalSink& sink, const GetOptions& options,
@@ -572,22 +587,8 @@ Status S3Store::GetRestAt(const ObjectRef& ref, PositionalSink& sink, const GetO
     if (st.ok() && options.progress) options.progress(length);
     return st;
   };
-  std::deque<std::future<Status>> in_flight;
-  uint64_t next = from;
-  Status failure;
-  while (next < total || !in_flight.empty()) {
-    while (failure.ok() && next < total &&
-           in_flight.size() < static_cast<size_t>(options_.concurrency)) {
-      uint64_t last = std::min(total, next + options_.part_size) - 1;
-      in_flight.push_back(std::async(std::launch::async, fetch, next, last));
-      next = last + 1;
-    }
-    if (in_flight.empty()) break;
-    Status done = in_flight.front().get();
-    in_flight.pop_front();
-    if (failure.ok()) failure = done;
-  }
-  return failure;
+  return RunRanges(from, total, options_.part_size, options_.concurrency, fetch,
+                   [](Status done, bool) { return done; });
 }
 
 }  // namespace ch::s3
