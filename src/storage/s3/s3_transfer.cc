@@ -189,6 +189,11 @@ Result<ObjectInfo> S3Store::PutStream(const ObjectRef& ref, ByteSource& source,
                                       const PutOptions& options) {
   RETURN_IF_ERROR(ValidateKey(ref.key));
   std::optional<uint64_t> size = source.Size();
+  if (size && *size > options_.multipart_threshold) {
+    // Known to be large: the parts are read straight into their buffers.
+    internal::StreamPartReader parts(source, "", options_.part_size);
+    return PutMultipart(ref, parts, options);
+  }
   uint64_t first =
       size && *size <= options_.multipart_threshold ? *size + 1 : options_.multipart_threshold + 1;
   Result<std::string> head = internal::ReadUpTo(source, first);
