@@ -44,6 +44,9 @@ for i in range(big):
             f.write(bytes([i, j % 256]) + chunk[2:])
 PY
   touch "$WORK/.tree-$SMALL-$BIG-$BIG_MIB"
+  # The digest cache does not trust a file changed less than 2 s before it was
+  # read (it may change again within one timestamp tick): let the fresh tree age.
+  sleep 3
 fi
 BYTES=$(du -sb "$SRC/data/raw" | cut -f1)
 echo "tree: $SMALL small files (1-64 KiB) + $BIG x $BIG_MIB MiB = $((BYTES / 1048576)) MiB; $JOBS jobs; $(nproc) cores; $ENDPOINT"
@@ -66,16 +69,38 @@ export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph
 export RCLONE_CONFIG_BENCH_ENDPOINT=$ENDPOINT RCLONE_CONFIG_BENCH_ENV_AUTH=true
 export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG=/dev/null
 
-# timed NAME COMMAND...: prints "NAME wall user+sys" and records them.
+# The server's processes (SERVER_PIDS, default: the local Ceph daemons), whose
+# CPU is read, never touched: on a machine shared with the server, client and
+# server together cannot use more than the cores for the wall time.
+SERVER_PIDS=${SERVER_PIDS:-$(pgrep -d ' ' -x 'radosgw|ceph-osd|ceph-mon' || true)}
+server_cpu() { # user+sys seconds of SERVER_PIDS so far
+  local ticks=0 pid
+  for pid in $SERVER_PIDS; do
+    [[ -r /proc/$pid/stat ]] || continue
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  /usr/bin/python3 -c "print($ticks / $(getconf CLK_TCK))"
+}
+
+# timed NAME COMMAND...: prints "NAME wall user+sys" (and the server's CPU
+# meanwhile) and records them.
 declare -A WALL CPU
 timed() {
   local name=$1; shift
+  local server_before; server_before=$(server_cpu)
   /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >"$WORK/$name.log" 2>&1 ||
     { echo "$name failed:"; tail -5 "$WORK/$name.log"; exit 1; }
   read -r wall user sys <"$WORK/time"
   WALL[$name]=$wall
   CPU[$name]=$(/usr/bin/python3 -c "print(round($user + $sys, 2))")
-  printf "  %-22s wall %8.2f s   client CPU %8.2f s\n" "$name" "$wall" "${CPU[$name]}"
+  printf "  %-22s wall %8.2f s   client CPU %8.2f s" "$name" "$wall" "${CPU[$name]}"
+  if [[ -n $SERVER_PIDS ]]; then
+    /usr/bin/python3 -c "
+s = $(server_cpu) - $server_before
+print('   server CPU %8.2f s   busy %3.0f%% of %d cores' % (s, 100 * (s + ${CPU[$name]}) / ($wall * $(nproc)), $(nproc)))"
+  else
+    echo
+  fi
 }
 
 for pass in first rerun; do

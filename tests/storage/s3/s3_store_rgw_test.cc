@@ -2,6 +2,7 @@
 // scripts/s3/start-ceph-rgw.sh; endpoint from CH_S3_ENDPOINT, skipped when unset).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <random>
 
@@ -82,12 +83,12 @@ TEST_F(RgwStoreTest, EmptyObjectRoundTrips) {
 
 TEST_F(RgwStoreTest, MultipartUploadAndParallelDownloadAreByteIdentical) {
   std::string data = RandomBytes((12 << 20) + 12345);
-  uint64_t progressed = 0;
+  std::atomic<uint64_t> progressed{0};  // the callback may run on several threads at once
   PutOptions po;
   po.progress = [&](uint64_t n) { progressed += n; };
   Result<ObjectInfo> put = store_->Put(Ref("big.bin"), data, po);
   ASSERT_TRUE(put.ok()) << put.status().ToString();
-  EXPECT_EQ(progressed, data.size());
+  EXPECT_EQ(progressed.load(), data.size());
   EXPECT_TRUE(put->etag.ends_with("-3")) << put->etag;
   Result<std::string> got = store_->Get(Ref("big.bin"));
   ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -100,13 +101,13 @@ TEST_F(RgwStoreTest, MultipartObjectDownloadsToAFileByteIdentical) {
   std::string data = RandomBytes((17 << 20) + 12345);
   ASSERT_TRUE(store_->Put(Ref("big.bin"), data).ok());
   ch::testing::TempDir dir("s3-getfile");
-  uint64_t progressed = 0;
+  std::atomic<uint64_t> progressed{0};  // the callback may run on several threads at once
   GetOptions go;
   go.progress = [&](uint64_t n) { progressed += n; };
   Result<ObjectInfo> got = store_->GetFile(Ref("big.bin"), dir.path() / "out.bin", go);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->size, data.size());
-  EXPECT_EQ(progressed, data.size());
+  EXPECT_EQ(progressed.load(), data.size());
   EXPECT_TRUE(ch::testing::ReadFile(dir.path() / "out.bin") == data);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1)
       << "a temporary file was left behind";
