@@ -115,18 +115,14 @@ bool HasAvx2() {
 #endif
 }
 
-// Finishes one message whose state has taken its first `done` bytes (whole
-// blocks): the remaining bytes, then the padding and the length.
-Md5Digest Finish(uint32_t s[4], std::string_view message, size_t done) {
-  const auto* p = reinterpret_cast<const unsigned char*>(message.data());
-  size_t at = done;
-  for (; message.size() - at >= kBlock; at += kBlock) CompressBlock(s, p + at);
+// Finishes one message from its state after its whole blocks: the `tail`
+// (under one block), then the padding and the length of all `total` bytes.
+Md5Digest Finish(uint32_t s[4], const unsigned char* tail_bytes, size_t tail_size, uint64_t total) {
   unsigned char tail[2 * kBlock] = {};
-  size_t rest = message.size() - at;
-  if (rest > 0) std::memcpy(tail, p + at, rest);
-  tail[rest] = 0x80;
-  size_t tail_blocks = rest + 1 + 8 <= kBlock ? 1 : 2;
-  uint64_t bits = static_cast<uint64_t>(message.size()) * 8;
+  if (tail_size > 0) std::memcpy(tail, tail_bytes, tail_size);
+  tail[tail_size] = 0x80;
+  size_t tail_blocks = tail_size + 1 + 8 <= kBlock ? 1 : 2;
+  uint64_t bits = total * 8;
   for (int i = 0; i < 8; ++i) {
     tail[tail_blocks * kBlock - 8 + i] = static_cast<unsigned char>(bits >> (8 * i));
   }
@@ -138,36 +134,65 @@ Md5Digest Finish(uint32_t s[4], std::string_view message, size_t done) {
   return out;
 }
 
-// Up to kLanes messages: lockstep over the whole blocks they all still have,
-// then each message that ran out is finished on its own, until none is left.
 void HashGroup(std::span<const std::string_view> group, bool avx2, Md5Digest* out) {
-  const int n = static_cast<int>(group.size());
+  Md5Lanes lanes(group.size(), avx2);
+  lanes.Update(group);
+  for (size_t k = 0; k < group.size(); ++k) out[k] = lanes.Finish(k);
+}
+
+}  // namespace
+
+Md5Lanes::Md5Lanes(size_t messages, bool allow_avx2)
+    : messages_(std::min(messages, kMaxMessages)), avx2_(allow_avx2 && HasAvx2()) {
+  for (int i = 0; i < 4; ++i) {
+    for (size_t k = 0; k < kMaxMessages; ++k) state_[i][k] = kInit[i];
+  }
+}
+
+// Lockstep over the whole blocks every piece still has; a lane whose piece ran
+// out rides on idle data and gets back the state it had then.
+void Md5Lanes::Update(std::span<const std::string_view> pieces) {
+  static_assert(kMaxMessages == kLanes);
+  const size_t n = std::min(pieces.size(), messages_);
   Lanes s[4];
   for (int i = 0; i < 4; ++i) {
-    for (int k = 0; k < kLanes; ++k) s[i][k] = kInit[i];
+    for (int k = 0; k < kLanes; ++k) s[i][k] = state_[i][k];
   }
   size_t blocks[kLanes] = {};
-  for (int k = 0; k < n; ++k) blocks[k] = group[k].size() / kBlock;
+  for (size_t k = 0; k < n; ++k) {
+    std::string_view piece = pieces[k];
+    if (piece.empty()) continue;  // keeps a finished message's tail
+    blocks[k] = piece.size() / kBlock;
+    length_[k] += piece.size();
+    size_t rest = piece.size() % kBlock;
+    std::memcpy(tail_[k].data(), piece.data() + blocks[k] * kBlock, rest);
+    tail_size_[k] = rest;
+  }
+  static const unsigned char kIdle[kBlock * 64] = {};  // what lanes without data read
+  bool parked[kLanes] = {};
   size_t done = 0;  // blocks taken by every lane still running
-  bool running[kLanes] = {};
-  for (int k = 0; k < n; ++k) running[k] = true;
-  static const unsigned char kIdle[kBlock * 64] = {};  // what lanes without a message read
   for (;;) {
     size_t step = SIZE_MAX;
-    for (int k = 0; k < n; ++k) {
-      if (running[k]) step = std::min(step, blocks[k] - done);
+    for (size_t k = 0; k < n; ++k) {
+      if (parked[k]) continue;
+      if (blocks[k] == done) {
+        for (int i = 0; i < 4; ++i) state_[i][k] = s[i][k];
+        parked[k] = true;
+      } else {
+        step = std::min(step, blocks[k] - done);
+      }
     }
     if (step == SIZE_MAX) break;
     while (step > 0) {
       // Idle lanes read one small zero buffer over and over, in slices of its size.
       size_t now = std::min<size_t>(step, sizeof(kIdle) / kBlock);
       const unsigned char* data[kLanes];
-      for (int k = 0; k < kLanes; ++k) {
-        data[k] = k < n && running[k]
-                      ? reinterpret_cast<const unsigned char*>(group[k].data()) + done * kBlock
+      for (size_t k = 0; k < kLanes; ++k) {
+        data[k] = k < n && !parked[k]
+                      ? reinterpret_cast<const unsigned char*>(pieces[k].data()) + done * kBlock
                       : kIdle;
       }
-      if (avx2) {
+      if (avx2_) {
         CompressLanesAvx2(s, data, now);
       } else {
         CompressLanesGeneric(s, data, now);
@@ -175,16 +200,13 @@ void HashGroup(std::span<const std::string_view> group, bool avx2, Md5Digest* ou
       done += now;
       step -= now;
     }
-    for (int k = 0; k < n; ++k) {
-      if (!running[k] || blocks[k] != done) continue;
-      uint32_t lane[4] = {s[0][k], s[1][k], s[2][k], s[3][k]};
-      out[k] = Finish(lane, group[k], done * kBlock);
-      running[k] = false;
-    }
   }
 }
 
-}  // namespace
+Md5Digest Md5Lanes::Finish(size_t message) {
+  uint32_t s[4] = {state_[0][message], state_[1][message], state_[2][message], state_[3][message]};
+  return ch::Finish(s, tail_[message].data(), tail_size_[message], length_[message]);
+}
 
 namespace md5_internal {
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,30 @@ using Md5Digest = std::array<unsigned char, 16>;
 // otherwise) hash several times faster than one after another. That is how
 // the parts of a multipart upload get their Content-MD5. Thread-safe.
 std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages);
+
+// Up to eight messages hashed side by side when each arrives in pieces, as
+// the parts of a file read a slice at a time. Not thread-safe.
+class Md5Lanes {
+ public:
+  static constexpr size_t kMaxMessages = 8;
+
+  // `messages` from 1 to kMaxMessages; `allow_avx2` false forces the generic kernel.
+  explicit Md5Lanes(size_t messages, bool allow_avx2 = true);
+
+  // The next piece of each message, pieces[k] for message k (an empty piece
+  // adds nothing). Only a message's last piece may end in part of a 64-byte block.
+  void Update(std::span<const std::string_view> pieces);
+  // The digest of everything given for `message`. Call once per message.
+  Md5Digest Finish(size_t message);
+
+ private:
+  size_t messages_;
+  bool avx2_;
+  uint32_t state_[4][kMaxMessages];
+  uint64_t length_[kMaxMessages] = {};
+  std::array<unsigned char, 64> tail_[kMaxMessages] = {};
+  size_t tail_size_[kMaxMessages] = {};
+};
 
 // Which kernel Md5Many uses on this CPU ("avx2" or "generic"), for benchmarks.
 const char* Md5ManyKernel();

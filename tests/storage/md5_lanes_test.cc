@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,6 +75,49 @@ TEST(Md5ManyTest, RandomGroupsMatchOpenSsl) {
     std::vector<std::string> messages(1 + rng() % 12);
     for (std::string& m : messages) m = RandomBytes(rng, rng() % 20000);
     ExpectOpenSslDigests(messages);
+  }
+}
+
+// Md5Lanes fed each message in pieces of `piece` bytes (a multiple of 64, the
+// last piece of each shorter) gives OpenSSL's digests, with either kernel.
+void ExpectPiecewiseDigests(const std::vector<std::string>& messages, size_t piece) {
+  for (bool avx2 : {false, true}) {
+    Md5Lanes lanes(messages.size(), avx2);
+    size_t longest = 0;
+    for (const std::string& m : messages) longest = std::max(longest, m.size());
+    for (size_t at = 0; at < longest; at += piece) {
+      std::vector<std::string_view> pieces;
+      for (const std::string& m : messages) {
+        pieces.push_back(at < m.size() ? std::string_view(m).substr(at, piece) : "");
+      }
+      lanes.Update(pieces);
+    }
+    for (size_t i = 0; i < messages.size(); ++i) {
+      EXPECT_EQ(Hex(lanes.Finish(i)), Md5Hex(messages[i]))
+          << "message " << i << ", " << messages[i].size() << " bytes in pieces of " << piece
+          << ", avx2 " << avx2;
+    }
+  }
+}
+
+TEST(Md5LanesTest, MessagesFedInPiecesMatchOpenSsl) {
+  std::mt19937_64 rng(4);
+  std::vector<std::string> messages;
+  for (size_t n : {size_t{64} * 40, size_t{64} * 40 - 1, size_t{0}, size_t{64} * 13 + 7, size_t{1},
+                   size_t{64} * 39 + 55, size_t{64} * 40 + 63, size_t{64}}) {
+    messages.push_back(RandomBytes(rng, n));
+  }
+  for (size_t piece : {size_t{64}, size_t{128}, size_t{64} * 7, size_t{64} * 100}) {
+    ExpectPiecewiseDigests(messages, piece);
+  }
+}
+
+TEST(Md5LanesTest, FewerMessagesThanLanesAndUnevenPiecesMatchOpenSsl) {
+  std::mt19937_64 rng(5);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::string> messages(1 + rng() % Md5Lanes::kMaxMessages);
+    for (std::string& m : messages) m = RandomBytes(rng, rng() % 9000);
+    ExpectPiecewiseDigests(messages, 64 * (1 + rng() % 30));
   }
 }
 
