@@ -12,10 +12,14 @@ namespace ch {
 
 using Md5Digest = std::array<unsigned char, 16>;
 
+// The vector kernels, slowest first; a kernel the CPU lacks falls back to the
+// fastest one below it that it has.
+enum class Md5Kernel { kGeneric, kAvx2, kAvx512 };
+
 // The MD5 digests of `messages`, in order. MD5 is a chain of dependent steps,
 // so one message leaves most of a core idle; eight messages side by side in
-// the lanes of 256-bit vectors (AVX2 where the CPU has it, two 128-bit halves
-// otherwise) hash several times faster than one after another. That is how
+// the lanes of 256-bit vectors (AVX-512VL or AVX2 where the CPU has them, two
+// 128-bit halves otherwise) hash several times faster than one after another. That is how
 // the parts of a multipart upload get their Content-MD5. Thread-safe.
 std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages);
 
@@ -25,8 +29,8 @@ class Md5Lanes {
  public:
   static constexpr size_t kMaxMessages = 8;
 
-  // `messages` from 1 to kMaxMessages; `allow_avx2` false forces the generic kernel.
-  explicit Md5Lanes(size_t messages, bool allow_avx2 = true);
+  // `messages` from 1 to kMaxMessages; `kernel` caps the kernel (for tests).
+  explicit Md5Lanes(size_t messages, Md5Kernel kernel = Md5Kernel::kAvx512);
 
   // The next piece of each message, pieces[k] for message k (an empty piece
   // adds nothing). Only a message's last piece may end in part of a 64-byte block.
@@ -36,19 +40,19 @@ class Md5Lanes {
 
  private:
   size_t messages_;
-  bool avx2_;
+  Md5Kernel kernel_;
   uint32_t state_[4][kMaxMessages];
   uint64_t length_[kMaxMessages] = {};
   std::array<unsigned char, 64> tail_[kMaxMessages] = {};
   size_t tail_size_[kMaxMessages] = {};
 };
 
-// Which kernel Md5Many uses on this CPU ("avx2" or "generic"), for benchmarks.
+// Which kernel Md5Many uses on this CPU ("avx512", "avx2" or "generic"), for benchmarks.
 const char* Md5ManyKernel();
 
 namespace md5_internal {
-// Md5Many with the AVX2 kernel allowed or not, so tests check both.
-std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages, bool avx2);
+// Md5Many with the kernel capped, so tests check each.
+std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages, Md5Kernel kernel);
 }  // namespace md5_internal
 
 }  // namespace ch
