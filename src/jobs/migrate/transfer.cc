@@ -218,6 +218,7 @@ Status Transferer::UploadFile(const std::string& path, const ObjectRef& to, uint
     Digest digest = DigestOf(bytes, options_.part_size, options_.multipart_threshold);
     Remember(path, file.stamp, digest);
     put.metadata[kMd5MetadataKey] = digest.md5;
+    put.content_md5 = digest.md5;
     throttle_.Acquire(bytes.size());
     ASSIGN_OR_RETURN(ObjectInfo info, dest_.Put(to, bytes, put));
     AddProgress(bytes.size());
@@ -250,6 +251,7 @@ Status Transferer::CopyFromStore(const Task& task, const ObjectRef& from, const 
     PutOptions put;
     put.content_type = GuessContentType(to.key);
     put.metadata[kMd5MetadataKey] = digest.md5;
+    put.content_md5 = digest.md5;
     throttle_.Acquire(bytes.size());
     ASSIGN_OR_RETURN(ObjectInfo info, dest_.Put(to, bytes, put));
     AddProgress(bytes.size());

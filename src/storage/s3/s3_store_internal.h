@@ -34,6 +34,9 @@ namespace internal {
 
 // Base64 of the MD5 of `bytes` (the Content-MD5 header).
 std::string Base64Md5(std::string_view bytes);
+// The Content-MD5 header of `bytes`: from `known_hex` when it is a hex MD5
+// (the caller hashed them already), else hashed here.
+std::string ContentMd5(std::string_view bytes, std::string_view known_hex);
 // Base64 of a 16-byte digest, as Content-MD5 carries it.
 std::string Base64Digest(std::span<const unsigned char, 16> digest);
 // Size, ETag, dates, content type, metadata and version of an answer's headers.

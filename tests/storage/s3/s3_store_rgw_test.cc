@@ -65,6 +65,24 @@ TEST_F(RgwStoreTest, PutGetHeadRoundTripKeepsBytesTypeAndMetadata) {
   EXPECT_EQ(store_->Get(Ref("a b+é.csv"), range).value(), "rain");
 }
 
+TEST_F(RgwStoreTest, PutWithTheCallersMd5IsStoredAndAWrongOneIsRefusedByTheServer) {
+  std::string data = RandomBytes(100000);
+  PutOptions po;
+  po.content_md5 = Md5Hex(data);
+  Result<ObjectInfo> put = store_->Put(Ref("known-md5"), data, po);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag, Md5Hex(data));
+  EXPECT_EQ(store_->Get(Ref("known-md5")).value(), data);
+
+  po.content_md5 = Md5Hex("other bytes");
+  Result<ObjectInfo> wrong = store_->Put(Ref("wrong-md5"), data, po);
+  ASSERT_FALSE(wrong.ok()) << "a Content-MD5 that does not match the body was accepted";
+  EXPECT_TRUE(store_->Get(Ref("wrong-md5")).status().IsNotFound());
+
+  po.content_md5 = "not a digest";  // hashed here instead
+  ASSERT_TRUE(store_->Put(Ref("bad-hint"), data, po).ok());
+}
+
 TEST_F(RgwStoreTest, MissingObjectIsNotFoundWithRequestId) {
   Result<std::string> r = store_->Get(Ref("missing"));
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
