@@ -40,6 +40,25 @@ std::string ToHex(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> FromHex(std::string_view hex) {
+  auto value = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = value(hex[i]);
+    int lo = value(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 std::string Md5Hex(std::string_view bytes) {
   Md5 md5;
   md5.Update(bytes);

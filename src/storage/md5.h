@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,7 @@ std::string Md5Hex(std::string_view bytes);
 
 // Lower-case hex of arbitrary bytes.
 std::string ToHex(std::string_view bytes);
+// The bytes `hex` spells (either case), or nothing when it is not whole bytes of hex.
+std::optional<std::string> FromHex(std::string_view hex);
 
 }  // namespace ch

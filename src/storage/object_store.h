@@ -61,8 +61,9 @@ struct PutOptions {
   std::optional<std::string> if_match;  // only if the current ETag equals this
   ProgressCallback progress;            // optional; backends call it as bytes are sent
   // The hex MD5 of the bytes, when the caller has hashed them already: S3 sends
-  // it as the Content-MD5 of a single-part upload (the server still checks it)
-  // instead of hashing the bytes again. Other backends compute their own.
+  // it as the Content-MD5 of a single-part upload (the server still checks it;
+  // anything but 32 hex digits is InvalidArgument) instead of hashing the bytes
+  // again. Other backends compute their own.
   std::string content_md5;
 };
 

@@ -6,16 +6,6 @@
 #include "storage/md5.h"
 
 namespace ch::store {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
-
 Result<Span> ResolveRange(uint64_t size, const std::optional<ByteRange>& range,
                           std::string_view context) {
   if (!range) return Span{0, size};
@@ -60,20 +50,10 @@ Status CheckMaxKeys(int max_keys, std::string_view context) {
 std::string EncodeToken(std::string_view resume_after) { return ToHex(resume_after); }
 
 Result<std::string> DecodeToken(std::string_view token, std::string_view context) {
-  std::string out;
-  if (token.size() % 2 != 0) {
+  std::optional<std::string> bound = FromHex(token);
+  if (!bound)
     return Status::InvalidArgument(std::string(context) + ": malformed continuation token");
-  }
-  out.reserve(token.size() / 2);
-  for (size_t i = 0; i < token.size(); i += 2) {
-    int hi = HexValue(token[i]);
-    int lo = HexValue(token[i + 1]);
-    if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument(std::string(context) + ": malformed continuation token");
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
+  return std::move(*bound);
 }
 
 }  // namespace ch::store

@@ -1,4 +1,5 @@
-// Md5Many: the same digests as OpenSSL's MD5 for every length and mix of lengths, both kernels.
+// Md5Many and Md5Lanes: the same digests as OpenSSL's MD5 for every length and
+// mix of lengths, every kernel; and the hex helpers beside them.
 #include "storage/md5_lanes.h"
 
 #include <gtest/gtest.h>
@@ -122,6 +123,16 @@ TEST(Md5LanesTest, FewerMessagesThanLanesAndUnevenPiecesMatchOpenSsl) {
     for (std::string& m : messages) m = RandomBytes(rng, rng() % 9000);
     ExpectPiecewiseDigests(messages, 64 * (1 + rng() % 30));
   }
+}
+
+TEST(HexTest, FromHexReadsWhatToHexWritesInEitherCaseAndRefusesTheRest) {
+  std::string bytes("\x00\x01\x7f\x80\xab\xff", 6);
+  EXPECT_EQ(FromHex(ToHex(bytes)), bytes);
+  EXPECT_EQ(FromHex("ABcd"), std::string("\xab\xcd"));
+  EXPECT_EQ(FromHex(""), std::string());
+  EXPECT_EQ(FromHex("abc"), std::nullopt);  // half a byte
+  EXPECT_EQ(FromHex("zz"), std::nullopt);
+  EXPECT_EQ(FromHex("0g"), std::nullopt);
 }
 
 TEST(Md5ManyTest, NoMessagesGiveNoDigests) {

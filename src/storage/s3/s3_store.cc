@@ -159,7 +159,9 @@ Result<ObjectInfo> S3Store::PutSingle(const ObjectRef& ref, std::string_view byt
   }
   Call call{"PUT", ref.bucket, ref.key};
   call.headers = internal::PutHeaders(options, options_);
-  call.headers.emplace_back("content-md5", internal::ContentMd5(bytes, options.content_md5));
+  ASSIGN_OR_RETURN(std::string content_md5,
+                   internal::ContentMd5(bytes, options.content_md5, context));
+  call.headers.emplace_back("content-md5", std::move(content_md5));
   call.body = bytes;
   Result<net::HttpResponse> sent = Execute(call, context);
   if (!sent.ok()) return WithSseHint(sent.status());

@@ -34,9 +34,11 @@ namespace internal {
 
 // Base64 of the MD5 of `bytes` (the Content-MD5 header).
 std::string Base64Md5(std::string_view bytes);
-// The Content-MD5 header of `bytes`: from `known_hex` when it is a hex MD5
-// (the caller hashed them already), else hashed here.
-std::string ContentMd5(std::string_view bytes, std::string_view known_hex);
+// The Content-MD5 header of `bytes`: from `known_hex` (PutOptions::content_md5)
+// when given, else hashed here. InvalidArgument naming `context` when
+// `known_hex` is not 32 hex digits.
+Result<std::string> ContentMd5(std::string_view bytes, std::string_view known_hex,
+                               std::string_view context);
 // Base64 of a 16-byte digest, as Content-MD5 carries it.
 std::string Base64Digest(std::span<const unsigned char, 16> digest);
 // Size, ETag, dates, content type, metadata and version of an answer's headers.

@@ -2,7 +2,6 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <deque>
 #include <future>
@@ -53,19 +52,16 @@ std::string Base64Md5(std::string_view bytes) {
       std::span<const unsigned char, 16>(reinterpret_cast<const unsigned char*>(raw.data()), 16));
 }
 
-std::string ContentMd5(std::string_view bytes, std::string_view known_hex) {
-  if (known_hex.size() != 32) return Base64Md5(bytes);
-  std::array<unsigned char, 16> raw{};
-  for (size_t i = 0; i < 32; ++i) {
-    char c = known_hex[i];
-    int nibble = c >= '0' && c <= '9'   ? c - '0'
-                 : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                        : -1;
-    if (nibble < 0) return Base64Md5(bytes);  // not a hex MD5: hash the bytes instead
-    raw[i / 2] = static_cast<unsigned char>(raw[i / 2] << 4 | nibble);
+Result<std::string> ContentMd5(std::string_view bytes, std::string_view known_hex,
+                               std::string_view context) {
+  if (known_hex.empty()) return Base64Md5(bytes);
+  std::optional<std::string> raw = FromHex(known_hex);
+  if (!raw || raw->size() != 16) {
+    return Status::InvalidArgument(std::string(context) + ": content_md5 \"" +
+                                   std::string(known_hex) + "\" is not a hex MD5");
   }
-  return Base64Digest(std::span<const unsigned char, 16>(raw));
+  return Base64Digest(
+      std::span<const unsigned char, 16>(reinterpret_cast<const unsigned char*>(raw->data()), 16));
 }
 
 ObjectInfo InfoFromHeaders(const std::string& key, const net::HttpResponse& resp) {

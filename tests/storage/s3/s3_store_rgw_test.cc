@@ -79,8 +79,12 @@ TEST_F(RgwStoreTest, PutWithTheCallersMd5IsStoredAndAWrongOneIsRefusedByTheServe
   ASSERT_FALSE(wrong.ok()) << "a Content-MD5 that does not match the body was accepted";
   EXPECT_TRUE(store_->Get(Ref("wrong-md5")).status().IsNotFound());
 
-  po.content_md5 = "not a digest";  // hashed here instead
-  ASSERT_TRUE(store_->Put(Ref("bad-hint"), data, po).ok());
+  po.content_md5 = "not a digest";
+  Result<ObjectInfo> malformed = store_->Put(Ref("bad-hint"), data, po);
+  ASSERT_EQ(malformed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(malformed.status().message().find("bad-hint"), std::string::npos)
+      << malformed.status().ToString();
+  EXPECT_TRUE(store_->Get(Ref("bad-hint")).status().IsNotFound());
 }
 
 TEST_F(RgwStoreTest, MissingObjectIsNotFoundWithRequestId) {
