@@ -30,7 +30,7 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   Status callback_status;  // the first error a callback hit
-  size_t body_offset = 0;
+  uint64_t body_offset = 0;
   bool started = false;
   // Stall watchdog: when the byte counts last moved.
   std::chrono::seconds stall_timeout{0};
@@ -95,7 +95,24 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
     }
     return *got;
   }
-  std::string_view rest = t->request->body.substr(t->body_offset);
+  if (t->request->body_at) {
+    size_t want =
+        static_cast<size_t>(std::min<uint64_t>(room, t->request->body_size - t->body_offset));
+    if (want == 0) return 0;
+    Result<size_t> got = t->request->body_at(buf, want, t->body_offset);
+    if (got.ok() && *got == 0) {
+      got = Status::IOError(t->request->method + " " + t->request->url.substr(0, 200) +
+                            ": the body ended after " + std::to_string(t->body_offset) + " of " +
+                            std::to_string(t->request->body_size) + " bytes");
+    }
+    if (!got.ok()) {
+      t->callback_status = got.status();
+      return CURL_READFUNC_ABORT;
+    }
+    t->body_offset += *got;
+    return *got;
+  }
+  std::string_view rest = t->request->body.substr(static_cast<size_t>(t->body_offset));
   size_t take = std::min(room, rest.size());
   std::copy_n(rest.data(), take, buf);
   t->body_offset += take;
@@ -105,11 +122,12 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
 // libcurl rewinds the body when it resends a request on a fresh connection.
 int OnSeek(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->request->body_reader || origin != SEEK_SET ||
-      offset > static_cast<curl_off_t>(t->request->body.size())) {
+  uint64_t size = t->request->body_at ? t->request->body_size : t->request->body.size();
+  if (t->request->body_reader || origin != SEEK_SET || offset < 0 ||
+      static_cast<uint64_t>(offset) > size) {
     return CURL_SEEKFUNC_CANTSEEK;
   }
-  t->body_offset = static_cast<size_t>(offset);
+  t->body_offset = static_cast<uint64_t>(offset);
   return CURL_SEEKFUNC_OK;
 }
 
@@ -219,7 +237,8 @@ void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
     curl.easy_setopt(h, CURLOPT_READDATA, &t);
     curl.easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
     curl.easy_setopt(h, CURLOPT_SEEKDATA, &t);
-    curl_off_t size = static_cast<curl_off_t>(req.body_reader ? req.body_size : req.body.size());
+    curl_off_t size =
+        static_cast<curl_off_t>(req.body_reader || req.body_at ? req.body_size : req.body.size());
     curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
     curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {

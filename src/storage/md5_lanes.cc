@@ -1,4 +1,4 @@
-// Md5Many: RFC 1321 MD5 over eight lanes of GCC vector extensions.
+// Md5Many: RFC 1321 MD5 over eight or sixteen lanes of GCC vector extensions.
 #include "storage/md5_lanes.h"
 
 #include <algorithm>
@@ -12,7 +12,6 @@
 namespace ch {
 namespace {
 
-constexpr int kLanes = 8;
 constexpr size_t kBlock = 64;
 
 // RFC 1321: the sines table, the per-step rotations and the initial state.
@@ -79,24 +78,36 @@ void CompressBlock(uint32_t s[4], const unsigned char* block) {
   Compress(s, w);
 }
 
-using Lanes = uint32_t __attribute__((vector_size(4 * kLanes)));
+using Lanes8 = uint32_t __attribute__((vector_size(32)));
+using Lanes16 = uint32_t __attribute__((vector_size(64)));
 
 // `blocks` blocks of every lane; lane k reads from data[k] on and moves it past them.
-[[gnu::always_inline]] inline void CompressLanes(Lanes s[4], const unsigned char* data[kLanes],
+template <typename V>
+[[gnu::always_inline]] inline void CompressLanes(V s[4], const unsigned char* const* data,
                                                  size_t blocks) {
+  constexpr size_t kWidth = sizeof(V) / 4;
+  const unsigned char* at[kWidth];
+  for (size_t k = 0; k < kWidth; ++k) at[k] = data[k];
   for (size_t n = 0; n < blocks; ++n) {
-    Lanes w[16];
+    V w[16];
     for (size_t j = 0; j < 16; ++j) {
-      for (int k = 0; k < kLanes; ++k) w[j][k] = Load32(data[k] + 4 * j);
+      for (size_t k = 0; k < kWidth; ++k) w[j][k] = Load32(at[k] + 4 * j);
     }
     Compress(s, w);
-    for (int k = 0; k < kLanes; ++k) data[k] += kBlock;
+    for (size_t k = 0; k < kWidth; ++k) at[k] += kBlock;
   }
 }
 
+template <typename V>
+void CompressLanesGeneric(V s[4], const unsigned char* const* data, size_t blocks) {
+  CompressLanes(s, data, blocks);
+}
+
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) void CompressLanesAvx2(Lanes s[4],
-                                                       const unsigned char* data[kLanes],
+// Sixteen lanes on AVX2 are two eight-lane chains side by side: MD5's steps wait
+// on each other, so the second chain runs in the first one's stalls.
+template <typename V>
+__attribute__((target("avx2"))) void CompressLanesAvx2(V s[4], const unsigned char* const* data,
                                                        size_t blocks) {
   CompressLanes(s, data, blocks);
 }
@@ -121,63 +132,120 @@ __attribute__((target("avx2"))) inline void Transpose8x8(__m256i r[8]) {
   }
 }
 
-// AVX-512VL on 256-bit vectors: each round's logic is one three-input
-// instruction and each rotate one instruction, where AVX2 needs three of each;
-// the message words are loaded a block row at a time and transposed instead of
-// gathered word by word.
+// Words 8h..8h+7 of one block of eight lanes, word j of every lane in w[j].
+__attribute__((target("avx2"))) inline void LoadWords8(const unsigned char* const* data, size_t h,
+                                                       __m256i w[8]) {
+  for (size_t k = 0; k < 8; ++k) {
+    w[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data[k] + 32 * h));
+  }
+  Transpose8x8(w);
+}
+
+// The AVX-512 operations of the rounds, for 256- and 512-bit vectors alike.
+#define CH_AVX512 __attribute__((target("avx2,avx512f,avx512vl"), always_inline)) inline
+CH_AVX512 __m256i Add(__m256i a, __m256i b) { return _mm256_add_epi32(a, b); }
+CH_AVX512 __m512i Add(__m512i a, __m512i b) { return _mm512_add_epi32(a, b); }
+CH_AVX512 __m256i Rotate(__m256i a, int n) { return _mm256_rolv_epi32(a, _mm256_set1_epi32(n)); }
+CH_AVX512 __m512i Rotate(__m512i a, int n) { return _mm512_rolv_epi32(a, _mm512_set1_epi32(n)); }
+CH_AVX512 void Broadcast(uint32_t x, __m256i& out) { out = _mm256_set1_epi32(static_cast<int>(x)); }
+CH_AVX512 void Broadcast(uint32_t x, __m512i& out) { out = _mm512_set1_epi32(static_cast<int>(x)); }
+template <int kTable>
+CH_AVX512 __m256i Logic(__m256i b, __m256i c, __m256i d) {
+  return _mm256_ternarylogic_epi32(b, c, d, kTable);
+}
+template <int kTable>
+CH_AVX512 __m512i Logic(__m512i b, __m512i c, __m512i d) {
+  return _mm512_ternarylogic_epi32(b, c, d, kTable);
+}
+
+// One block into `state` with AVX-512: each round's logic is one three-input
+// instruction and each rotate one instruction, where AVX2 needs three of each.
+template <typename V>
+CH_AVX512 void CompressAvx512(V state[4], const V w[16]) {
+  V a = state[0], b = state[1], c = state[2], d = state[3];
+#pragma GCC unroll 64
+  for (int i = 0; i < 64; ++i) {
+    V f;
+    if (i < 16) {
+      f = Logic<0xCA>(b, c, d);  // (b & c) | (~b & d)
+    } else if (i < 32) {
+      f = Logic<0xE4>(b, c, d);  // (b & d) | (c & ~d)
+    } else if (i < 48) {
+      f = Logic<0x96>(b, c, d);  // b ^ c ^ d
+    } else {
+      f = Logic<0x39>(b, c, d);  // c ^ (b | ~d)
+    }
+    V sine;
+    Broadcast(kSines[i], sine);
+    f = Add(f, Add(a, Add(sine, w[WordOf(i)])));
+    a = d;
+    d = c;
+    c = b;
+    b = Add(b, Rotate(f, kShifts[i]));
+  }
+  state[0] = Add(state[0], a);
+  state[1] = Add(state[1], b);
+  state[2] = Add(state[2], c);
+  state[3] = Add(state[3], d);
+}
+
+// Eight lanes in 256-bit vectors; the message words are loaded a block row at
+// a time and transposed instead of gathered word by word.
 __attribute__((target("avx2,avx512f,avx512vl"))) void CompressLanesAvx512(
-    Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
+    Lanes8 s[4], const unsigned char* const* data, size_t blocks) {
+  const unsigned char* at[8];
+  for (size_t k = 0; k < 8; ++k) at[k] = data[k];
   __m256i state[4];
   for (int i = 0; i < 4; ++i) state[i] = reinterpret_cast<__m256i>(s[i]);
   for (size_t n = 0; n < blocks; ++n) {
     __m256i w[16];
-    for (size_t half = 0; half < 2; ++half) {
-      for (size_t k = 0; k < kLanes; ++k) {
-        w[8 * half + k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data[k] + 32 * half));
-      }
-      Transpose8x8(w + 8 * half);
-    }
-    __m256i a = state[0], b = state[1], c = state[2], d = state[3];
-#pragma GCC unroll 64
-    for (int i = 0; i < 64; ++i) {
-      __m256i f;
-      if (i < 16) {
-        f = _mm256_ternarylogic_epi32(b, c, d, 0xCA);  // (b & c) | (~b & d)
-      } else if (i < 32) {
-        f = _mm256_ternarylogic_epi32(b, c, d, 0xE4);  // (b & d) | (c & ~d)
-      } else if (i < 48) {
-        f = _mm256_ternarylogic_epi32(b, c, d, 0x96);  // b ^ c ^ d
-      } else {
-        f = _mm256_ternarylogic_epi32(b, c, d, 0x39);  // c ^ (b | ~d)
-      }
-      __m256i t = _mm256_add_epi32(
-          a, _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(kSines[i])), w[WordOf(i)]));
-      f = _mm256_add_epi32(f, t);
-      a = d;
-      d = c;
-      c = b;
-      b = _mm256_add_epi32(b, _mm256_rolv_epi32(f, _mm256_set1_epi32(kShifts[i])));
-    }
-    state[0] = _mm256_add_epi32(state[0], a);
-    state[1] = _mm256_add_epi32(state[1], b);
-    state[2] = _mm256_add_epi32(state[2], c);
-    state[3] = _mm256_add_epi32(state[3], d);
-    for (int k = 0; k < kLanes; ++k) data[k] += kBlock;
+    LoadWords8(at, 0, w);
+    LoadWords8(at, 1, w + 8);
+    CompressAvx512(state, w);
+    for (size_t k = 0; k < 8; ++k) at[k] += kBlock;
   }
-  for (int i = 0; i < 4; ++i) s[i] = reinterpret_cast<Lanes>(state[i]);
+  for (int i = 0; i < 4; ++i) s[i] = reinterpret_cast<Lanes8>(state[i]);
 }
+
+// GCC 12's AVX-512 headers fill "don't care" lanes from _mm512_undefined_epi32,
+// which -Wmaybe-uninitialized reports as uninitialized (GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// Sixteen lanes in 512-bit vectors: twice the work per instruction at the same
+// latency of each dependent step.
+__attribute__((target("avx2,avx512f,avx512vl"))) void CompressLanesAvx512(
+    Lanes16 s[4], const unsigned char* const* data, size_t blocks) {
+  const unsigned char* at[16];
+  for (size_t k = 0; k < 16; ++k) at[k] = data[k];
+  __m512i state[4];
+  for (int i = 0; i < 4; ++i) state[i] = reinterpret_cast<__m512i>(s[i]);
+  for (size_t n = 0; n < blocks; ++n) {
+    __m512i w[16];
+    for (size_t h = 0; h < 2; ++h) {
+      __m256i low[8], high[8];  // lanes 0-7 and 8-15
+      LoadWords8(at, h, low);
+      LoadWords8(at + 8, h, high);
+      for (size_t j = 0; j < 8; ++j) {
+        w[8 * h + j] = _mm512_inserti64x4(_mm512_zextsi256_si512(low[j]), high[j], 1);
+      }
+    }
+    CompressAvx512(state, w);
+    for (size_t k = 0; k < 16; ++k) at[k] += kBlock;
+  }
+  for (int i = 0; i < 4; ++i) s[i] = reinterpret_cast<Lanes16>(state[i]);
+}
+#pragma GCC diagnostic pop
+#undef CH_AVX512
 #else
-void CompressLanesAvx2(Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
+template <typename V>
+void CompressLanesAvx2(V s[4], const unsigned char* const* data, size_t blocks) {
   CompressLanes(s, data, blocks);  // never chosen: no AVX2 here
 }
-void CompressLanesAvx512(Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
+template <typename V>
+void CompressLanesAvx512(V s[4], const unsigned char* const* data, size_t blocks) {
   CompressLanes(s, data, blocks);  // never chosen: no AVX-512 here
 }
 #endif
-
-void CompressLanesGeneric(Lanes s[4], const unsigned char* data[kLanes], size_t blocks) {
-  CompressLanes(s, data, blocks);
-}
 
 // The fastest kernel up to `wanted` that this CPU runs.
 Md5Kernel Usable(Md5Kernel wanted) {
@@ -212,49 +280,28 @@ Md5Digest Finish(uint32_t s[4], const unsigned char* tail_bytes, size_t tail_siz
   return out;
 }
 
-void HashGroup(std::span<const std::string_view> group, Md5Kernel kernel, Md5Digest* out) {
-  Md5Lanes lanes(group.size(), kernel);
-  lanes.Update(group);
-  for (size_t k = 0; k < group.size(); ++k) out[k] = lanes.Finish(k);
-}
-
-}  // namespace
-
-Md5Lanes::Md5Lanes(size_t messages, Md5Kernel kernel)
-    : messages_(std::min(messages, kMaxMessages)), kernel_(Usable(kernel)) {
+// Lockstep over the whole blocks every piece still has, in vectors of V's
+// width: `state` holds each message's chaining value in and out, pieces[k] is
+// message k's and blocks[k] how many whole blocks it has. A lane whose piece
+// ran out rides on idle data and gets back the state it had then.
+template <typename V>
+void RunLockstep(uint32_t (*state)[Md5Lanes::kMaxMessages], size_t n,
+                 const std::string_view* pieces, const size_t* blocks, Md5Kernel kernel) {
+  constexpr size_t kWidth = sizeof(V) / 4;
+  static_assert(kWidth <= Md5Lanes::kMaxMessages);
+  V s[4];
   for (int i = 0; i < 4; ++i) {
-    for (size_t k = 0; k < kMaxMessages; ++k) state_[i][k] = kInit[i];
-  }
-}
-
-// Lockstep over the whole blocks every piece still has; a lane whose piece ran
-// out rides on idle data and gets back the state it had then.
-void Md5Lanes::Update(std::span<const std::string_view> pieces) {
-  static_assert(kMaxMessages == kLanes);
-  const size_t n = std::min(pieces.size(), messages_);
-  Lanes s[4];
-  for (int i = 0; i < 4; ++i) {
-    for (int k = 0; k < kLanes; ++k) s[i][k] = state_[i][k];
-  }
-  size_t blocks[kLanes] = {};
-  for (size_t k = 0; k < n; ++k) {
-    std::string_view piece = pieces[k];
-    if (piece.empty()) continue;  // keeps a finished message's tail
-    blocks[k] = piece.size() / kBlock;
-    length_[k] += piece.size();
-    size_t rest = piece.size() % kBlock;
-    std::memcpy(tail_[k].data(), piece.data() + blocks[k] * kBlock, rest);
-    tail_size_[k] = rest;
+    for (size_t k = 0; k < kWidth; ++k) s[i][k] = state[i][k];
   }
   static const unsigned char kIdle[kBlock * 64] = {};  // what lanes without data read
-  bool parked[kLanes] = {};
+  bool parked[kWidth] = {};
   size_t done = 0;  // blocks taken by every lane still running
   for (;;) {
     size_t step = SIZE_MAX;
     for (size_t k = 0; k < n; ++k) {
       if (parked[k]) continue;
       if (blocks[k] == done) {
-        for (int i = 0; i < 4; ++i) state_[i][k] = s[i][k];
+        for (int i = 0; i < 4; ++i) state[i][k] = s[i][k];
         parked[k] = true;
       } else {
         step = std::min(step, blocks[k] - done);
@@ -264,13 +311,13 @@ void Md5Lanes::Update(std::span<const std::string_view> pieces) {
     while (step > 0) {
       // Idle lanes read one small zero buffer over and over, in slices of its size.
       size_t now = std::min<size_t>(step, sizeof(kIdle) / kBlock);
-      const unsigned char* data[kLanes];
-      for (size_t k = 0; k < kLanes; ++k) {
+      const unsigned char* data[kWidth];
+      for (size_t k = 0; k < kWidth; ++k) {
         data[k] = k < n && !parked[k]
                       ? reinterpret_cast<const unsigned char*>(pieces[k].data()) + done * kBlock
                       : kIdle;
       }
-      switch (kernel_) {
+      switch (kernel) {
         case Md5Kernel::kAvx512:
           CompressLanesAvx512(s, data, now);
           break;
@@ -287,6 +334,40 @@ void Md5Lanes::Update(std::span<const std::string_view> pieces) {
   }
 }
 
+void HashGroup(std::span<const std::string_view> group, Md5Kernel kernel, Md5Digest* out) {
+  Md5Lanes lanes(group.size(), kernel);
+  lanes.Update(group);
+  for (size_t k = 0; k < group.size(); ++k) out[k] = lanes.Finish(k);
+}
+
+}  // namespace
+
+Md5Lanes::Md5Lanes(size_t messages, Md5Kernel kernel)
+    : messages_(std::min(messages, kMaxMessages)), kernel_(Usable(kernel)) {
+  for (int i = 0; i < 4; ++i) {
+    for (size_t k = 0; k < kMaxMessages; ++k) state_[i][k] = kInit[i];
+  }
+}
+
+void Md5Lanes::Update(std::span<const std::string_view> pieces) {
+  const size_t n = std::min(pieces.size(), messages_);
+  size_t blocks[kMaxMessages] = {};
+  for (size_t k = 0; k < n; ++k) {
+    std::string_view piece = pieces[k];
+    if (piece.empty()) continue;  // keeps a finished message's tail
+    blocks[k] = piece.size() / kBlock;
+    length_[k] += piece.size();
+    size_t rest = piece.size() % kBlock;
+    std::memcpy(tail_[k].data(), piece.data() + blocks[k] * kBlock, rest);
+    tail_size_[k] = rest;
+  }
+  if (messages_ > 8) {
+    RunLockstep<Lanes16>(state_, n, pieces.data(), blocks, kernel_);
+  } else {
+    RunLockstep<Lanes8>(state_, n, pieces.data(), blocks, kernel_);
+  }
+}
+
 Md5Digest Md5Lanes::Finish(size_t message) {
   uint32_t s[4] = {state_[0][message], state_[1][message], state_[2][message], state_[3][message]};
   return ch::Finish(s, tail_[message].data(), tail_size_[message], length_[message]);
@@ -296,8 +377,9 @@ namespace md5_internal {
 
 std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages, Md5Kernel kernel) {
   std::vector<Md5Digest> out(messages.size());
-  for (size_t i = 0; i < messages.size(); i += kLanes) {
-    size_t n = std::min<size_t>(kLanes, messages.size() - i);
+  constexpr size_t kGroup = Md5Lanes::kMaxMessages;
+  for (size_t i = 0; i < messages.size(); i += kGroup) {
+    size_t n = std::min<size_t>(kGroup, messages.size() - i);
     HashGroup(messages.subspan(i, n), kernel, out.data() + i);
   }
   return out;

@@ -17,17 +17,18 @@ using Md5Digest = std::array<unsigned char, 16>;
 enum class Md5Kernel { kGeneric, kAvx2, kAvx512 };
 
 // The MD5 digests of `messages`, in order. MD5 is a chain of dependent steps,
-// so one message leaves most of a core idle; eight messages side by side in
-// the lanes of 256-bit vectors (AVX-512VL or AVX2 where the CPU has them, two
-// 128-bit halves otherwise) hash several times faster than one after another. That is how
-// the parts of a multipart upload get their Content-MD5. Thread-safe.
+// so one message leaves most of a core idle; up to eight messages side by side
+// in the lanes of 256-bit vectors (AVX-512VL or AVX2 where the CPU has them,
+// two 128-bit halves otherwise), or sixteen in 512-bit vectors (two chains of
+// eight without AVX-512), hash several times faster than one after another.
+// That is how the parts of a multipart upload get their Content-MD5. Thread-safe.
 std::vector<Md5Digest> Md5Many(std::span<const std::string_view> messages);
 
-// Up to eight messages hashed side by side when each arrives in pieces, as
+// Up to sixteen messages hashed side by side when each arrives in pieces, as
 // the parts of a file read a slice at a time. Not thread-safe.
 class Md5Lanes {
  public:
-  static constexpr size_t kMaxMessages = 8;
+  static constexpr size_t kMaxMessages = 16;
 
   // `messages` from 1 to kMaxMessages; `kernel` caps the kernel (for tests).
   explicit Md5Lanes(size_t messages, Md5Kernel kernel = Md5Kernel::kAvx512);

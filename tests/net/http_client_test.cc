@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -81,6 +82,56 @@ TEST(HttpClientTest, ReaderErrorAbortsTheRequestAndIsReturned) {
   Result<HttpResponse> resp = client->Send(req);
   EXPECT_EQ(resp.status().code(), StatusCode::kIOError);
   EXPECT_NE(resp.status().message().find("disk on fire"), std::string::npos);
+}
+
+TEST(HttpClientTest, PositionalBodyIsReadFromTheOffsetsItHasReachedAndSentWhole) {
+  std::string received;
+  TestHttpServer server([&](const TestRequest& req) {
+    received = req.method + ":" + req.body;
+    return TestResponse{};
+  });
+  auto client = NewClient();
+  std::string data(300000, 'x');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
+  std::vector<uint64_t> asked_at;
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = server.url() + "/k";
+  req.body_size = data.size();
+  req.body_at = [&](char* buf, size_t n, uint64_t at) -> Result<size_t> {
+    asked_at.push_back(at);
+    size_t take = std::min<size_t>(n, 7000);  // short reads are fine before the end
+    std::copy_n(data.data() + at, take, buf);
+    return take;
+  };
+  ASSERT_TRUE(client->Send(req).ok());
+  EXPECT_EQ(received, "PUT:" + data);
+  ASSERT_FALSE(asked_at.empty());
+  EXPECT_EQ(asked_at.front(), 0u);
+  for (size_t i = 1; i < asked_at.size(); ++i) EXPECT_EQ(asked_at[i], asked_at[i - 1] + 7000);
+}
+
+TEST(HttpClientTest, PositionalBodyEndingBeforeItsSizeAbortsTheRequest) {
+  std::atomic<bool> reached{false};
+  TestHttpServer server([&](const TestRequest&) {
+    reached = true;
+    return TestResponse{};
+  });
+  auto client = NewClient();
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = server.url() + "/k";
+  req.body_size = 5000;
+  req.body_at = [](char* buf, size_t n, uint64_t at) -> Result<size_t> {
+    size_t take = at >= 3000 ? 0 : std::min<size_t>(n, 3000 - at);
+    std::fill_n(buf, take, 'z');
+    return take;
+  };
+  Result<HttpResponse> resp = client->Send(req);
+  EXPECT_EQ(resp.status().code(), StatusCode::kIOError);
+  EXPECT_NE(resp.status().message().find("ended after 3000 of 5000 bytes"), std::string::npos)
+      << resp.status().ToString();
+  EXPECT_FALSE(reached);  // the server never saw a whole request
 }
 
 TEST(HttpClientTest, SuccessBodyGoesToCallbackErrorBodyToResponse) {

@@ -55,7 +55,7 @@ TEST(Md5ManyTest, KnownDigestsOfRfc1321) {
 
 TEST(Md5ManyTest, EveryLengthAroundTheBlockAndPaddingEdgesMatchesOpenSsl) {
   // Lengths 0..200 cover the tail that fits one padding block (< 56 bytes),
-  // the one that needs two, and whole blocks; eight lanes at a time.
+  // the one that needs two, and whole blocks; sixteen lanes at a time.
   std::mt19937_64 rng(1);
   std::vector<std::string> messages;
   for (size_t n = 0; n <= 200; ++n) messages.push_back(RandomBytes(rng, n));
@@ -70,7 +70,7 @@ TEST(Md5ManyTest, LanesOfVeryDifferentLengthsFinishApartAndMatchOpenSsl) {
                    size_t{1} << 20}) {
     messages.push_back(RandomBytes(rng, n));
   }
-  ExpectOpenSslDigests(messages);  // eleven: a full group of eight, then three
+  ExpectOpenSslDigests(messages);  // eleven lanes of sixteen
 }
 
 TEST(Md5ManyTest, RandomGroupsMatchOpenSsl) {
@@ -78,6 +78,16 @@ TEST(Md5ManyTest, RandomGroupsMatchOpenSsl) {
   for (int round = 0; round < 40; ++round) {
     std::vector<std::string> messages(1 + rng() % 12);
     for (std::string& m : messages) m = RandomBytes(rng, rng() % 20000);
+    ExpectOpenSslDigests(messages);
+  }
+}
+
+TEST(Md5ManyTest, SixteenLanesAndGroupsBeyondThemMatchOpenSsl) {
+  // 16 fill the widest lanes; 17 and 33 leave a group of one; 24 mixes 16 and 8.
+  std::mt19937_64 rng(6);
+  for (size_t count : {size_t{9}, size_t{16}, size_t{17}, size_t{24}, size_t{33}}) {
+    std::vector<std::string> messages(count);
+    for (std::string& m : messages) m = RandomBytes(rng, rng() % 40000);
     ExpectOpenSslDigests(messages);
   }
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "storage/md5.h"
+#include "storage/posix_file.h"
 #include "storage/s3/errors.h"
 #include "storage/s3/s3_store_internal.h"
 
@@ -79,6 +80,12 @@ Result<net::HttpResponse> S3Store::SendOnce(const Call& call,
   req.headers.insert(req.headers.end(), signed_request.headers.begin(),
                      signed_request.headers.end());
   req.body = call.body;
+  if (call.body_fd >= 0) {
+    req.body_size = call.body_span.length;
+    req.body_at = [&call](char* buf, size_t n, uint64_t at) {
+      return posix::PreadFull(call.body_fd, buf, n, call.body_span.offset + at, "read");
+    };
+  }
   req.on_body = call.on_body;
   req.on_response_start = call.on_response_start;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

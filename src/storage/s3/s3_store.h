@@ -66,6 +66,11 @@ class S3Store final : public ObjectStore {
   // any failure aborts the multipart upload so no parts are left behind.
   Result<ObjectInfo> PutStream(const ObjectRef& ref, ByteSource& source,
                                const PutOptions& options = {}) override;
+  // A file above multipart_threshold goes up in parallel parts read from the
+  // file as they are sent (no part buffers), after their MD5s were hashed
+  // sixteen at a time; the upload fails if the file ends early.
+  Result<ObjectInfo> PutFile(const ObjectRef& ref, const std::filesystem::path& path,
+                             const PutOptions& options = {}) override;
   // Large whole-object reads are fetched as parallel ranges, each with If-Match on the
   // first answer's ETag, so a concurrent overwrite fails cleanly (PreconditionFailed).
   Result<ObjectInfo> GetStream(const ObjectRef& ref, ByteSink& sink,

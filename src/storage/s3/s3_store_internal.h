@@ -6,7 +6,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "storage/file_md5.h"
+#include "storage/md5_lanes.h"
 #include "storage/part_buffers.h"
 #include "storage/s3/s3_store.h"
 
@@ -21,7 +24,11 @@ struct S3Store::Call {
   KeyValues query;
   KeyValues headers;
   std::string_view body;
-  bool sign_body = false;  // SHA-256 of the body in the signature, else UNSIGNED-PAYLOAD
+  // The body read from an open file instead, on each attempt (fd -1: none).
+  // Sent with UNSIGNED-PAYLOAD; a Content-MD5 header guards its bytes.
+  int body_fd = -1;
+  FileSpan body_span;
+  bool sign_body = false;  // SHA-256 of `body` in the signature, else UNSIGNED-PAYLOAD
   std::function<Status(std::string_view)> on_body;
   std::function<void(const net::HttpResponse&)> on_response_start;
   std::function<void(Call&, int attempt)> before_attempt;
@@ -59,32 +66,52 @@ inline constexpr size_t kStagingBytes = size_t{8} << 20;
 // Writes `bytes` to `sink` at `offset` through one aligned staging buffer.
 Status WriteStaged(PositionalSink& sink, uint64_t offset, std::string_view bytes);
 
-// One part of a multipart upload: its bytes, and the buffer holding them when
-// they were read from a stream (none for views of memory or of a mapped file).
+// One part of a multipart upload: its bytes and the buffer holding them when
+// they were read from a stream (none for views of memory), or else a span of
+// an open file (fd) that is read as it is sent; and its MD5 once hashed.
 struct UploadPart {
   std::unique_ptr<PartBuffer> buffer;
   std::string_view bytes;
+  int fd = -1;
+  FileSpan span;
+  Md5Digest md5{};
+
+  uint64_t size() const { return fd >= 0 ? span.length : bytes.size(); }
 };
 
-// Where the parts of a multipart upload come from, in order. Next() is called
-// from one thread; Recycle() from any.
+// Where the parts of a multipart upload come from, in order. Next() and
+// NextWave() are called from one thread; Recycle() from any.
 class PartReader {
  public:
+  explicit PartReader(uint64_t part_size) : part_size_(part_size) {}
   virtual ~PartReader() = default;
   // The next part, at most `part_size` bytes; shorter only at the end, and
   // empty once the input is done.
   virtual Result<UploadPart> Next() = 0;
+  // Up to `n` next parts with their MD5s; fewer at the end, none after it.
+  // These read them with Next() and hash them side by side (Md5Many).
+  virtual Result<std::vector<UploadPart>> NextWave(size_t n);
   // A part is done with (uploaded or abandoned).
   virtual void Recycle(UploadPart part) { (void)part; }
+  // Whether a part holds memory until it is recycled: then a wave is only
+  // taken when as many uploads as it has parts are done, to bound memory.
+  virtual bool HoldsMemory() const { return true; }
+
+ protected:
+  uint64_t part_size_;
+
+ private:
+  bool done_ = false;  // a part shorter than part_size_ was taken
+  uint64_t taken_ = 0;
 };
 
 // Parts read from a stream into reused buffers, after `pending` (read ahead).
 class StreamPartReader final : public PartReader {
  public:
   StreamPartReader(ByteSource& source, std::string pending, uint64_t part_size)
-      : source_(source),
+      : PartReader(part_size),
+        source_(source),
         pending_(std::move(pending)),
-        part_size_(part_size),
         buffers_(static_cast<size_t>(part_size)) {}
   Result<UploadPart> Next() override;
   void Recycle(UploadPart part) override { buffers_.Give(std::move(part.buffer)); }
@@ -93,7 +120,6 @@ class StreamPartReader final : public PartReader {
   ByteSource& source_;
   std::string pending_;
   size_t pending_at_ = 0;
-  uint64_t part_size_;
   PartBuffers buffers_;
 };
 
@@ -101,13 +127,32 @@ class StreamPartReader final : public PartReader {
 class ViewPartReader final : public PartReader {
  public:
   ViewPartReader(std::string_view bytes, uint64_t part_size)
-      : bytes_(bytes), part_size_(part_size) {}
+      : PartReader(part_size), bytes_(bytes) {}
   Result<UploadPart> Next() override;
 
  private:
   std::string_view bytes_;
   uint64_t at_ = 0;
-  uint64_t part_size_;
+};
+
+// Parts that are spans of an open file of `size` bytes, hashed sixteen at a
+// time by reading slices of each (Md5OfFileSpans) and read again as they are
+// sent: no part is ever held in memory, and the second read of each byte costs
+// less than filling and zeroing a buffer for it. A file that ends early fails
+// the upload; one that grows is sent as it was at `size` bytes.
+class FilePartReader final : public PartReader {
+ public:
+  FilePartReader(int fd, uint64_t size, uint64_t part_size, std::string context)
+      : PartReader(part_size), fd_(fd), size_(size), context_(std::move(context)) {}
+  Result<UploadPart> Next() override;
+  Result<std::vector<UploadPart>> NextWave(size_t n) override;
+  bool HoldsMemory() const override { return false; }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  uint64_t at_ = 0;
+  std::string context_;
 };
 
 }  // namespace internal

@@ -1,4 +1,5 @@
 // S3Store transfers: streamed and multipart uploads, resumable and parallel downloads.
+#include <fcntl.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -7,9 +8,11 @@
 #include <future>
 #include <type_traits>
 
+#include "storage/file_md5.h"
 #include "storage/md5.h"
 #include "storage/md5_lanes.h"
 #include "storage/part_buffers.h"
+#include "storage/posix_file.h"
 #include "storage/s3/s3_store_internal.h"
 
 namespace ch::s3 {
@@ -143,6 +146,55 @@ Result<UploadPart> StreamPartReader::Next() {
   return part;
 }
 
+Result<std::vector<UploadPart>> PartReader::NextWave(size_t n) {
+  std::vector<UploadPart> wave;
+  auto give_back = [&] {
+    for (UploadPart& part : wave) Recycle(std::move(part));
+  };
+  while (!done_ && wave.size() < n) {
+    Result<UploadPart> part = Next();
+    if (!part.ok()) {
+      give_back();
+      return part.status();
+    }
+    done_ = part->size() < part_size_;
+    // An empty last part is no part, unless it is the only one (an empty object).
+    if (part->size() == 0 && taken_ + wave.size() > 0) {
+      Recycle(std::move(part).value());
+      break;
+    }
+    wave.push_back(std::move(part).value());
+  }
+  taken_ += wave.size();
+  std::vector<std::string_view> views;
+  views.reserve(wave.size());
+  for (const UploadPart& part : wave) views.push_back(part.bytes);
+  std::vector<Md5Digest> digests = Md5Many(views);
+  for (size_t i = 0; i < wave.size(); ++i) wave[i].md5 = digests[i];
+  return wave;
+}
+
+Result<UploadPart> FilePartReader::Next() {
+  UploadPart part;
+  part.fd = fd_;
+  part.span = {at_, std::min(part_size_, size_ - at_)};
+  at_ += part.span.length;
+  return part;
+}
+
+Result<std::vector<UploadPart>> FilePartReader::NextWave(size_t n) {
+  std::vector<UploadPart> wave;
+  std::vector<FileSpan> spans;
+  while (at_ < size_ && wave.size() < n) {
+    ASSIGN_OR_RETURN(UploadPart part, Next());
+    spans.push_back(part.span);
+    wave.push_back(std::move(part));
+  }
+  ASSIGN_OR_RETURN(std::vector<Md5Digest> digests, Md5OfFileSpans(fd_, spans, context_));
+  for (size_t i = 0; i < wave.size(); ++i) wave[i].md5 = digests[i];
+  return wave;
+}
+
 Result<UploadPart> ViewPartReader::Next() {
   UploadPart part;
   size_t take = static_cast<size_t>(std::min<uint64_t>(bytes_.size() - at_, part_size_));
@@ -215,6 +267,19 @@ Result<ObjectInfo> S3Store::PutStream(const ObjectRef& ref, ByteSource& source,
   return PutMultipart(ref, parts, options);
 }
 
+Result<ObjectInfo> S3Store::PutFile(const ObjectRef& ref, const std::filesystem::path& path,
+                                    const PutOptions& options) {
+  RETURN_IF_ERROR(ValidateKey(ref.key));
+  const std::string context = "put " + ref.ToString() + ": " + path.string();
+  ASSIGN_OR_RETURN(posix::UniqueFd fd, posix::Open(path.string(), O_RDONLY, 0, context));
+  Result<posix::FileIdentity> id = posix::Identify(fd.get(), context);
+  if (!id.ok() || id->size <= options_.multipart_threshold) {
+    return ObjectStore::PutFile(ref, path, options);  // one request, or the reason it cannot be
+  }
+  internal::FilePartReader parts(fd.get(), id->size, options_.part_size, "read " + path.string());
+  return PutMultipart(ref, parts, options);
+}
+
 Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartReader& parts,
                                          const PutOptions& options) {
   std::string context = "put " + ref.ToString() + " (multipart)";
@@ -231,20 +296,22 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   net::HttpResponse& init_resp = *created;
   ASSIGN_OR_RETURN(std::string upload_id, ParseInitiateMultipart(init_resp.body));
 
-  // Parts are hashed in batches: Md5Many hashes eight at once about four
+  // Parts are hashed in waves: Md5Many hashes eight or sixteen at once several
   // times faster than one by one, and the Content-MD5 was most of an upload's
-  // CPU. So parts go out in waves: a batch is taken once that many upload
-  // slots are free (parts of one size finish close together).
+  // CPU. A wave of parts held in memory is taken once as many upload slots
+  // are free (parts of one size finish close together); file spans cost no
+  // memory, so the next wave is hashed while the last one is being sent.
   using internal::UploadPart;
   auto upload_part = [this, ref, upload_id, context, &options, &parts](
-                         int number, UploadPart part,
-                         std::string content_md5) -> Result<std::string> {
+                         int number, UploadPart part) -> Result<std::string> {
     Call call{"PUT", ref.bucket, ref.key};
     call.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
-    call.headers = {{"content-md5", std::move(content_md5)}};
+    call.headers = {{"content-md5", internal::Base64Digest(part.md5)}};
     call.body = part.bytes;
+    call.body_fd = part.fd;
+    call.body_span = part.span;
     Result<net::HttpResponse> resp = Execute(call, context + ": part " + std::to_string(number));
-    size_t bytes = part.bytes.size();
+    uint64_t bytes = part.size();
     parts.Recycle(std::move(part));
     if (!resp.ok()) return resp.status();
     if (options.progress) options.progress(bytes);
@@ -256,7 +323,6 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   std::vector<std::string> etags;
   std::deque<std::future<Result<std::string>>> in_flight;
   Status failure;
-  const uint64_t part_size = options_.part_size;
   auto collect_one = [&] {
     Result<std::string> etag = in_flight.front().get();
     in_flight.pop_front();
@@ -264,40 +330,32 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
     if (etag.ok()) etags.push_back(std::move(etag).value());
   };
   const auto slots = static_cast<size_t>(options_.concurrency);
-  const size_t batch = std::min<size_t>(slots, 8);
+  const bool holds_memory = parts.HoldsMemory();
+  const size_t wave =
+      holds_memory ? std::min(slots, Md5Lanes::kMaxMessages) : Md5Lanes::kMaxMessages;
+  std::deque<UploadPart> ready;  // hashed, waiting for a slot
   int number = 0;
-  bool at_end = false;
-  while (failure.ok() && !at_end) {
-    while (in_flight.size() > slots - batch) collect_one();
+  while (failure.ok()) {
+    if (ready.empty()) {
+      if (holds_memory) {
+        while (in_flight.size() > slots - wave) collect_one();
+        if (!failure.ok()) break;
+      }
+      Result<std::vector<UploadPart>> next = parts.NextWave(wave);
+      if (!next.ok()) {
+        failure = next.status();
+        break;
+      }
+      if (next->empty()) break;
+      for (UploadPart& part : *next) ready.push_back(std::move(part));
+    }
+    while (in_flight.size() >= slots) collect_one();
     if (!failure.ok()) break;
-    std::vector<UploadPart> ready;
-    while (!at_end && ready.size() < batch && in_flight.size() + ready.size() < slots) {
-      Result<UploadPart> part = parts.Next();
-      if (!part.ok()) {
-        failure = part.status();
-        break;
-      }
-      at_end = part->bytes.size() < part_size;
-      if (part->bytes.empty() && number + static_cast<int>(ready.size()) > 0) {
-        parts.Recycle(std::move(part).value());
-        break;
-      }
-      ready.push_back(std::move(part).value());
-    }
-    if (!failure.ok()) {
-      for (UploadPart& part : ready) parts.Recycle(std::move(part));
-      break;
-    }
-    std::vector<std::string_view> views;
-    views.reserve(ready.size());
-    for (const UploadPart& part : ready) views.push_back(part.bytes);
-    std::vector<Md5Digest> digests = Md5Many(views);
-    for (size_t i = 0; i < ready.size(); ++i) {
-      std::string content_md5 = internal::Base64Digest(digests[i]);
-      in_flight.push_back(std::async(std::launch::async, upload_part, ++number, std::move(ready[i]),
-                                     std::move(content_md5)));
-    }
+    in_flight.push_back(
+        std::async(std::launch::async, upload_part, ++number, std::move(ready.front())));
+    ready.pop_front();
   }
+  for (UploadPart& part : ready) parts.Recycle(std::move(part));
   while (!in_flight.empty()) collect_one();
 
   if (failure.ok()) {

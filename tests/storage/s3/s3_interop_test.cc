@@ -113,6 +113,10 @@ TEST_F(InteropTest, WeReadWhatAwscliWritesIncludingMultipart) {
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
   EXPECT_EQ(ours->etag, head->etag);
   EXPECT_TRUE(head->etag.ends_with("-3")) << head->etag;
+  // And so do they for parts read from the file as they are sent.
+  Result<ObjectInfo> from_file = store_->PutFile(Ref("ours-file.bin"), File("up.bin", data));
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(from_file->etag, head->etag);
 }
 
 TEST_F(InteropTest, Boto3ReadsWhatWeWriteAndWeReadWhatBoto3Writes) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "storage/md5.h"
 #include "storage/s3/s3_store.h"
 #include "storage/s3/s3_test_env.h"
 #include "support/temp_dir.h"
@@ -116,6 +117,71 @@ TEST_F(RgwStoreTest, MultipartUploadAndParallelDownloadAreByteIdentical) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_TRUE(*got == data);
   EXPECT_TRUE(store_->ListOpenUploads(kBucket, prefix_).value().empty());
+}
+
+// The multipart ETag of `data` in parts of `part_size`: MD5 of the part MD5s, "-", count.
+std::string MultipartEtag(const std::string& data, size_t part_size) {
+  std::string digests;
+  size_t parts = 0;
+  for (size_t at = 0; at < data.size(); at += part_size, ++parts) {
+    Md5 md5;
+    md5.Update(std::string_view(data).substr(at, part_size));
+    digests += md5.FinishRaw();
+  }
+  return Md5Hex(digests) + "-" + std::to_string(parts);
+}
+
+TEST_F(RgwStoreTest, LargeFileGoesUpInPartsReadFromTheFileByteIdenticalWithTheMultipartEtag) {
+  // 18 parts of 5 MiB (the last shorter): a wave of sixteen hashed at once, then two.
+  std::string data = RandomBytes((17 * (5 << 20)) + 12345);
+  ch::testing::TempDir dir("s3-putfile");
+  ch::testing::WriteFile(dir.path() / "big.bin", data);
+  std::atomic<uint64_t> progressed{0};
+  PutOptions po;
+  po.content_type = "application/x-test";
+  po.metadata = {{"origin", "file"}};
+  po.progress = [&](uint64_t n) { progressed += n; };
+  Result<ObjectInfo> put = store_->PutFile(Ref("big.bin"), dir.path() / "big.bin", po);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag, MultipartEtag(data, 5 << 20));
+  EXPECT_EQ(put->size, data.size());
+  EXPECT_EQ(put->content_type, "application/x-test");
+  EXPECT_EQ(put->metadata.at("origin"), "file");
+  EXPECT_EQ(progressed.load(), data.size());
+  Result<std::string> got = store_->Get(Ref("big.bin"));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == data);
+  EXPECT_TRUE(store_->ListOpenUploads(kBucket, prefix_).value().empty());
+}
+
+TEST_F(RgwStoreTest, FileThatShrinksDuringItsUploadFailsAndLeavesNoObjectNorParts) {
+  ch::testing::TempDir dir("s3-putfile");
+  const std::filesystem::path path = dir.path() / "big.bin";
+  ch::testing::WriteFile(path, RandomBytes(18 * (5 << 20)));
+  std::atomic<bool> truncated{false};
+  PutOptions po;
+  po.progress = [&](uint64_t) {
+    // After the first part: the parts still to send, and the next wave, find less file.
+    if (!truncated.exchange(true)) std::filesystem::resize_file(path, 1 << 20);
+  };
+  Result<ObjectInfo> put = store_->PutFile(Ref("big.bin"), path, po);
+  ASSERT_TRUE(truncated.load());
+  EXPECT_EQ(put.status().code(), StatusCode::kIOError) << put.status().ToString();
+  EXPECT_NE(put.status().message().find(Ref("big.bin").ToString()), std::string::npos)
+      << put.status().ToString();
+  EXPECT_EQ(store_->Head(Ref("big.bin")).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListOpenUploads(kBucket, prefix_).value().empty());
+}
+
+TEST_F(RgwStoreTest, SmallFileGoesUpInOneRequestAndAMissingOneIsNotFound) {
+  ch::testing::TempDir dir("s3-putfile");
+  std::string data = RandomBytes(100000);
+  ch::testing::WriteFile(dir.path() / "small.bin", data);
+  Result<ObjectInfo> put = store_->PutFile(Ref("small.bin"), dir.path() / "small.bin");
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag, Md5Hex(data));
+  Result<ObjectInfo> missing = store_->PutFile(Ref("none.bin"), dir.path() / "none.bin");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
 }
 
 TEST_F(RgwStoreTest, MultipartObjectDownloadsToAFileByteIdentical) {
