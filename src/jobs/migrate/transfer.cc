@@ -226,6 +226,13 @@ Status Transferer::UploadFile(const std::string& path, const ObjectRef& to, uint
   }
   ASSIGN_OR_RETURN(Digest digest, FileDigest(path));
   put.metadata[kMd5MetadataKey] = digest.md5;
+  if (!throttle_.Limited()) {
+    // The store reads the file itself: an S3 store sends parts straight from
+    // it, with no part buffers. A file changed since its digest fails VerifyCopy.
+    put.progress = [this](uint64_t n) { AddProgress(n); };
+    ASSIGN_OR_RETURN(ObjectInfo info, dest_.PutFile(to, path, put));
+    return VerifyCopy(info, digest, to);
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return StatusFromErrno(errno, "read " + path);
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

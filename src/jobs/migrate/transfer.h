@@ -21,6 +21,7 @@ class Throttle {
  public:
   explicit Throttle(uint64_t bytes_per_second) : rate_(bytes_per_second) {}
   void Acquire(uint64_t bytes);
+  bool Limited() const { return rate_ > 0; }
 
  private:
   uint64_t rate_;
