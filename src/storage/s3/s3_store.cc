@@ -83,7 +83,7 @@ Result<net::HttpResponse> S3Store::SendOnce(const Call& call,
   if (call.body_fd >= 0) {
     req.body_size = call.body_span.length;
     req.body_at = [&call](char* buf, size_t n, uint64_t at) {
-      return posix::PreadFull(call.body_fd, buf, n, call.body_span.offset + at, "read");
+      return posix::PreadFull(call.body_fd, buf, n, call.body_span.offset + at, "part bytes");
     };
   }
   req.on_body = call.on_body;
