@@ -24,6 +24,7 @@ Result<std::vector<Md5Digest>> Md5OfFileSpans(int fd, std::span<const FileSpan> 
     uint64_t longest = 0;
     for (const FileSpan& span : wave) {
       longest = std::max(longest, span.length);
+      if (span.length == 0) continue;  // a length of 0 would advise the rest of the file
       // Many places at once defeat the kernel's readahead of one sequential stream.
       ::posix_fadvise(fd, static_cast<off_t>(span.offset), static_cast<off_t>(span.length),
                       POSIX_FADV_WILLNEED);
