@@ -55,10 +55,10 @@ Digest DigestBuilder::Finish() {
 namespace {
 
 // A file above the multipart threshold: its whole MD5 is one chain of dependent
-// steps, but the part MD5s behind the multipart ETag are independent, so eight
-// parts at a time go through Md5Lanes (a slice of each per step) instead of
-// being a second chain beside the first. Parts 1-7 of each eight are read again
-// for the whole MD5 (from the page cache, far cheaper than the MD5). Empty when
+// steps, but the part MD5s behind the multipart ETag are independent, so up to
+// sixteen parts at a time go through Md5Lanes (a slice of each per step) instead
+// of being a second chain beside the first. All but the first part of each wave
+// are read again for the whole MD5 (from the page cache, far cheaper than the MD5). Empty when
 // the file is not `size` bytes long any more.
 Result<std::optional<Digest>> HashPartsInLanes(int fd, uint64_t base, uint64_t size,
                                                uint64_t part_size, const std::string& path) {
@@ -82,7 +82,7 @@ Result<std::optional<Digest>> HashPartsInLanes(int fd, uint64_t base, uint64_t s
       start[k] = (first + k) * part_size;
       length[k] = std::min(part_size, size - start[k]);
     }
-    // Eight places at once defeat the kernel's readahead of one sequential stream.
+    // Many places at once defeat the kernel's readahead of one sequential stream.
     ::posix_fadvise(fd, static_cast<off_t>(base + start[0]),
                     static_cast<off_t>(start[n - 1] + length[n - 1] - start[0]),
                     POSIX_FADV_WILLNEED);
