@@ -87,14 +87,6 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
 size_t OnRead(char* buf, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t room = size * n;
-  if (t->request->body_reader) {
-    Result<size_t> got = t->request->body_reader(buf, room);
-    if (!got.ok()) {
-      t->callback_status = got.status();
-      return CURL_READFUNC_ABORT;
-    }
-    return *got;
-  }
   if (t->request->body_at) {
     size_t want =
         static_cast<size_t>(std::min<uint64_t>(room, t->request->body_size - t->body_offset));
@@ -123,8 +115,7 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
 int OnSeek(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
   uint64_t size = t->request->body_at ? t->request->body_size : t->request->body.size();
-  if (t->request->body_reader || origin != SEEK_SET || offset < 0 ||
-      static_cast<uint64_t>(offset) > size) {
+  if (origin != SEEK_SET || offset < 0 || static_cast<uint64_t>(offset) > size) {
     return CURL_SEEKFUNC_CANTSEEK;
   }
   t->body_offset = static_cast<uint64_t>(offset);
@@ -237,8 +228,7 @@ void HttpClient::Impl::Configure(CURL* h, const HttpRequest& req, Transfer& t,
     curl.easy_setopt(h, CURLOPT_READDATA, &t);
     curl.easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
     curl.easy_setopt(h, CURLOPT_SEEKDATA, &t);
-    curl_off_t size =
-        static_cast<curl_off_t>(req.body_reader || req.body_at ? req.body_size : req.body.size());
+    curl_off_t size = static_cast<curl_off_t>(req.body_at ? req.body_size : req.body.size());
     curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
     curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else if (req.method != "GET") {

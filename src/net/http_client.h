@@ -22,15 +22,13 @@ struct HttpRequest {
   std::string method = "GET";  // HEAD gets no body
   std::string url;             // fully encoded
   Headers headers;
-  // The request body: `body` unless `body_reader` or `body_at` is set, and then
-  // `body_size` bytes long (Content-Length). The reader copies up to n bytes into
-  // buf and returns how many (0 at the end). `body_at` does the same for the bytes
-  // from offset `at` of the body, and must give them again when asked again: then
-  // libcurl can rewind a body it resends on a fresh connection. A short answer from
-  // `body_at` before body_size bytes is an error. An error from either aborts the
-  // request and is what Send returns.
+  // The request body: `body` unless `body_at` is set, and then `body_size` bytes
+  // long (Content-Length). `body_at` copies up to n bytes of the body from offset
+  // `at` into buf and returns how many; it must give the same bytes when asked
+  // again, so libcurl can rewind a body it resends on a fresh connection. A 0
+  // before body_size bytes, or an error, aborts the request, and that is what
+  // Send returns.
   std::string_view body;
-  std::function<Result<size_t>(char* buf, size_t n)> body_reader;
   std::function<Result<size_t>(char* buf, size_t n, uint64_t at)> body_at;
   uint64_t body_size = 0;
   // The response body of a 2xx answer goes to `on_body` if set (a non-ok Status aborts

@@ -45,30 +45,6 @@ TEST(HttpClientTest, GetReturnsStatusLowerCasedHeadersAndBody) {
   EXPECT_EQ(resp->Header("x-amz-request-id"), "RID1");
 }
 
-TEST(HttpClientTest, PutStreamsBodyFromReaderInChunks) {
-  std::string received;
-  TestHttpServer server([&](const TestRequest& req) {
-    received = req.method + ":" + req.body;
-    return TestResponse{};
-  });
-  auto client = NewClient();
-  std::string data(300000, 'x');
-  data[12345] = 'y';
-  size_t offset = 0;
-  HttpRequest req;
-  req.method = "PUT";
-  req.url = server.url() + "/k";
-  req.body_size = data.size();
-  req.body_reader = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t take = std::min<size_t>({n, 1000, data.size() - offset});
-    std::copy_n(data.data() + offset, take, buf);
-    offset += take;
-    return take;
-  };
-  ASSERT_TRUE(client->Send(req).ok());
-  EXPECT_EQ(received, "PUT:" + data);
-}
-
 TEST(HttpClientTest, ReaderErrorAbortsTheRequestAndIsReturned) {
   TestHttpServer server([](const TestRequest&) { return TestResponse{}; });
   auto client = NewClient();
@@ -76,7 +52,7 @@ TEST(HttpClientTest, ReaderErrorAbortsTheRequestAndIsReturned) {
   req.method = "PUT";
   req.url = server.url() + "/k";
   req.body_size = 100;
-  req.body_reader = [](char*, size_t) -> Result<size_t> {
+  req.body_at = [](char*, size_t, uint64_t) -> Result<size_t> {
     return Status::IOError("read /tmp/x: disk on fire");
   };
   Result<HttpResponse> resp = client->Send(req);

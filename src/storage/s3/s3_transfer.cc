@@ -272,12 +272,19 @@ Result<ObjectInfo> S3Store::PutFile(const ObjectRef& ref, const std::filesystem:
   RETURN_IF_ERROR(ValidateKey(ref.key));
   const std::string context = "put " + ref.ToString() + ": " + path.string();
   ASSIGN_OR_RETURN(posix::UniqueFd fd, posix::Open(path.string(), O_RDONLY, 0, context));
-  Result<posix::FileIdentity> id = posix::Identify(fd.get(), context);
-  if (!id.ok() || id->size <= options_.multipart_threshold) {
-    return ObjectStore::PutFile(ref, path, options);  // one request, or the reason it cannot be
+  ASSIGN_OR_RETURN(posix::FileIdentity id, posix::Identify(fd.get(), context));
+  if (id.size > options_.multipart_threshold) {
+    internal::FilePartReader parts(fd.get(), id.size, options_.part_size, "read " + path.string());
+    return PutMultipart(ref, parts, options);
   }
-  internal::FilePartReader parts(fd.get(), id->size, options_.part_size, "read " + path.string());
-  return PutMultipart(ref, parts, options);
+  // One request, with the bytes the file had when it was opened.
+  std::string bytes(static_cast<size_t>(id.size), '\0');
+  ASSIGN_OR_RETURN(size_t got, posix::PreadFull(fd.get(), bytes.data(), bytes.size(), 0, context));
+  if (got < bytes.size()) {
+    return Status::IOError(context + ": the file ends at byte " + std::to_string(got) + ", not " +
+                           std::to_string(bytes.size()) + " (did it change while being read?)");
+  }
+  return PutSingle(ref, bytes, options);
 }
 
 Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartReader& parts,

@@ -173,7 +173,7 @@ TEST_F(RgwStoreTest, FileThatShrinksDuringItsUploadFailsAndLeavesNoObjectNorPart
   EXPECT_TRUE(store_->ListOpenUploads(kBucket, prefix_).value().empty());
 }
 
-TEST_F(RgwStoreTest, SmallFileGoesUpInOneRequestAndAMissingOneIsNotFound) {
+TEST_F(RgwStoreTest, SmallFileGoesUpInOneRequestAndAMissingFileOrADirectoryIsRefused) {
   ch::testing::TempDir dir("s3-putfile");
   std::string data = RandomBytes(100000);
   ch::testing::WriteFile(dir.path() / "small.bin", data);
@@ -182,6 +182,11 @@ TEST_F(RgwStoreTest, SmallFileGoesUpInOneRequestAndAMissingOneIsNotFound) {
   EXPECT_EQ(put->etag, Md5Hex(data));
   Result<ObjectInfo> missing = store_->PutFile(Ref("none.bin"), dir.path() / "none.bin");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
+  Result<ObjectInfo> directory = store_->PutFile(Ref("dir.bin"), dir.path());
+  EXPECT_EQ(directory.status().code(), StatusCode::kInvalidArgument)
+      << directory.status().ToString();
+  EXPECT_NE(directory.status().message().find("not a regular file"), std::string::npos);
+  EXPECT_EQ(store_->Head(Ref("dir.bin")).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(RgwStoreTest, MultipartObjectDownloadsToAFileByteIdentical) {
