@@ -4,10 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <mutex>
 
 #include "cli/progress.h"
 #include "cli/std_streams.h"
 #include "cli/store_verbs.h"
+#include "core/bounded_workers.h"
 #include "core/os_error.h"
 
 namespace ch::cli {
@@ -26,6 +28,7 @@ struct CpArgs {
   std::string content_type;
   std::vector<std::string> metadata;
   Direction direction = Direction::kAny;
+  int jobs = 0;  // files in flight in a recursive copy; 0: the configured concurrency
 };
 
 std::string GuessContentType(const std::string& key) {
@@ -99,68 +102,135 @@ Status Download(CommandContext& ctx, const ObjectRef& from, fs::path to) {
   return store->GetFile(from, to, options).status();
 }
 
-Status CopyObject(CommandContext& ctx, const CpArgs& args, const ObjectRef& from, ObjectRef to) {
-  ASSIGN_OR_RETURN(ObjectStore * store, ctx.GetStore());
+Status CopyObject(ObjectStore& store, const CpArgs& args, const ObjectRef& from, ObjectRef to) {
   if (to.key.empty() || to.key.back() == '/') to.key = JoinKey(to.key, BaseName(from.key));
   ASSIGN_OR_RETURN(PutOptions options, MakePutOptions(args, to.key));
   if (args.content_type.empty()) options.content_type.clear();  // keep the source's
-  return store->Copy(from, to, options).status();
+  return store.Copy(from, to, options).status();
 }
 
-// Ok when nothing failed; otherwise one error counting the failures (each
-// was already reported on stderr as it happened).
-Status Summarise(size_t total, size_t failed, const std::string& what) {
-  if (failed == 0) return Status::Ok();
-  return Status::IOError(std::to_string(failed) + " of " + std::to_string(total) + " " + what +
-                         " failed (listed above)");
+// What a recursive copy shares across its workers: one progress bar for all
+// the bytes, the counts, and each failure reported on stderr as it happens.
+class TreeTally {
+ public:
+  explicit TreeTally(std::string label) : bar_(std::move(label), std::nullopt) {}
+
+  ProgressCallback Progress() {
+    return [this](uint64_t n) { bar_.Add(n); };
+  }
+  void Record(const Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++total_;
+    if (status.ok()) return;
+    ++failed_;
+    Report(status);
+  }
+  // Ok when nothing failed; otherwise one error counting the failures.
+  Status Summary(const std::string& what) {
+    bar_.Finish();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_ == 0) return Status::Ok();
+    return Status::IOError(std::to_string(failed_) + " of " + std::to_string(total_) + " " + what +
+                           " failed (listed above)");
+  }
+
+ private:
+  ProgressBar bar_;
+  std::mutex mu_;
+  size_t total_ = 0;
+  size_t failed_ = 0;
+};
+
+// Files or objects in flight at once: --jobs, else the configured concurrency.
+Result<int> JobsFor(CommandContext& ctx, const CpArgs& args) {
+  if (args.jobs > 0) return args.jobs;
+  ASSIGN_OR_RETURN(const Config* config, ctx.GetConfig());
+  return config->storage.concurrency;
 }
 
-Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir, ObjectRef to) {
-  if (!to.key.empty() && to.key.back() != '/') to.key += '/';
-  size_t total = 0;
-  size_t failed = 0;
+// A prefix copied recursively names a folder: "s3://raw/up" is "up/".
+ObjectRef AsFolder(ObjectRef ref) {
+  if (!ref.key.empty() && ref.key.back() != '/') ref.key += '/';
+  return ref;
+}
+
+Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir,
+                  const ObjectRef& to_folder) {
+  ASSIGN_OR_RETURN(ObjectStore * store, ctx.GetStore());
+  ASSIGN_OR_RETURN(int jobs, JobsFor(ctx, args));
+  RETURN_IF_ERROR(MakePutOptions(args, "").status());  // a bad --metadata fails before any work
+  const ObjectRef to = AsFolder(to_folder);
+  struct Item {
+    fs::path path;
+    std::string key;
+  };
+  TreeTally tally("put " + dir.string());
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
-    ++total;
-    ObjectRef ref = to;
-    ref.key += fs::relative(it->path(), dir).generic_string();
-    Status st = Upload(ctx, args, it->path(), ref);
-    if (!st.ok()) {
-      ++failed;
-      Report(st);
+  {
+    BoundedWorkers<Item> workers(jobs, static_cast<size_t>(jobs) * 4, [&](Item& item) {
+      ObjectRef ref{to.bucket, std::move(item.key), {}};
+      Result<PutOptions> options = MakePutOptions(args, ref.key);
+      if (!options.ok()) return tally.Record(options.status());
+      options->progress = tally.Progress();
+      tally.Record(store->PutFile(ref, item.path, *options).status());
+    });
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      workers.Push(Item{it->path(), to.key + it->path().lexically_relative(dir).generic_string()});
     }
   }
   if (ec) return StatusFromErrno(ec.value(), "walk " + dir.string());
-  return Summarise(total, failed, "uploads");
+  return tally.Summary("uploads");
 }
 
-Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from,
+// One object of a recursive download: a key ending in '/' (a folder marker)
+// becomes a directory, any other key a file, each at LocalPathForKey's place.
+Status DownloadOne(ObjectStore& store, const ObjectRef& from, const std::string& prefix,
+                   const fs::path& dir, const ProgressCallback& progress) {
+  ASSIGN_OR_RETURN(fs::path path, LocalPathForKey(dir, prefix, from.key));
+  const fs::path folder = from.key.back() == '/' ? path : path.parent_path();
+  std::error_code ec;
+  if (!folder.empty()) fs::create_directories(folder, ec);
+  if (ec) {
+    return StatusFromErrno(ec.value(), "create directory " + folder.string())
+        .WithContext("get " + from.ToString());
+  }
+  if (from.key.back() == '/') return Status::Ok();
+  GetOptions options;
+  options.progress = progress;
+  return store.GetFile(from, path, options).status();
+}
+
+Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from_folder,
                   const Location& to) {
   ASSIGN_OR_RETURN(ObjectStore * store, ctx.GetStore());
-  size_t total = 0;
-  size_t failed = 0;
+  ASSIGN_OR_RETURN(int jobs, JobsFor(ctx, args));
+  const ObjectRef from = AsFolder(from_folder);
   ObjectRef dest;
   if (to.is_object) {
     ASSIGN_OR_RETURN(dest, ToObjectRef(ctx, to));
+    dest = AsFolder(dest);
+    RETURN_IF_ERROR(MakePutOptions(args, "").status());
   }
-  if (to.is_object && !dest.key.empty() && dest.key.back() != '/') dest.key += '/';
-  RETURN_IF_ERROR(ForEachObject(*store, from.bucket, from.key, [&](const ObjectInfo& info) {
-    ++total;
-    std::string relative = info.key.substr(from.key.size());
-    if (!relative.empty() && relative.front() == '/') relative.erase(0, 1);
-    ObjectRef src{from.bucket, info.key, {}};
-    Status st = to.is_object
-                    ? CopyObject(ctx, args, src, ObjectRef{dest.bucket, dest.key + relative, {}})
-                    : Download(ctx, src, to.path / relative);
-    if (!st.ok()) {
-      ++failed;
-      Report(st);
-    }
-    return Status::Ok();
-  }));
-  return Summarise(total, failed, to.is_object ? "copies" : "downloads");
+  TreeTally tally((to.is_object ? "copy " : "get ") + from.ToString());
+  Status listed;
+  {
+    BoundedWorkers<std::string> workers(jobs, static_cast<size_t>(jobs) * 4, [&](std::string& key) {
+      ObjectRef src{from.bucket, std::move(key), {}};
+      if (!to.is_object) {
+        return tally.Record(DownloadOne(*store, src, from.key, to.path, tally.Progress()));
+      }
+      ObjectRef copy{dest.bucket, dest.key + src.key.substr(from.key.size()), {}};
+      tally.Record(CopyObject(*store, args, src, copy));
+    });
+    listed = ForEachObject(*store, from.bucket, from.key, [&](const ObjectInfo& info) {
+      workers.Push(info.key);
+      return Status::Ok();
+    });
+  }
+  RETURN_IF_ERROR(listed);
+  return tally.Summary(to.is_object ? "copies" : "downloads");
 }
 
 Status RunCp(CommandContext& ctx, const CpArgs& args) {
@@ -188,7 +258,8 @@ Status RunCp(CommandContext& ctx, const CpArgs& args) {
   }
   if (to.is_object) {
     ASSIGN_OR_RETURN(ObjectRef dest, ToObjectRef(ctx, to));
-    return CopyObject(ctx, args, src, dest);
+    ASSIGN_OR_RETURN(ObjectStore * store, ctx.GetStore());
+    return CopyObject(*store, args, src, dest);
   }
   return Download(ctx, src, to.path);
 }
@@ -204,6 +275,9 @@ CLI::App* AddTransferVerb(CLI::App& store, CommandContext& ctx, const std::strin
       ->required();
   cmd->add_flag("-r,--recursive", args->recursive,
                 "copy a whole directory or every object under a prefix");
+  cmd->add_option("-j,--jobs", args->jobs,
+                  "files or objects in flight at once with -r (default: --concurrency)")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--content-type", args->content_type, "content type of the new object");
   cmd->add_option("--metadata", args->metadata, "user metadata NAME=VALUE (repeatable)");
   cmd->add_flag("--if-absent", args->if_absent, "fail if the destination object already exists");

@@ -37,5 +37,27 @@ TEST(LocationTest, UriWithoutBucketIsRejected) {
   EXPECT_FALSE(ParseLocation("").ok());
 }
 
+TEST(LocationTest, KeyBelowThePrefixMapsUnderTheDirectory) {
+  Result<std::filesystem::path> path = LocalPathForKey("/tmp/down", "up/", "up/x/1.csv");
+  ASSERT_TRUE(path.ok()) << path.status().ToString();
+  EXPECT_EQ(*path, "/tmp/down/x/1.csv");
+  EXPECT_EQ(*LocalPathForKey("/tmp/down", "", "a b/\xc3\xa9.csv"), "/tmp/down/a b/\xc3\xa9.csv");
+  EXPECT_EQ(*LocalPathForKey("d", "up/", "up/sub/"), "d/sub/");  // a folder marker
+  EXPECT_EQ(*LocalPathForKey("d", "up/", "up/..x/y..z"), "d/..x/y..z");
+}
+
+TEST(LocationTest, KeyThatWouldLeaveTheDirectoryIsRefusedNamingIt) {
+  for (const char* key : {"up/../../etc/passwd", "up/..", "up/a/../../b", "up//etc/passwd",
+                          "up/./a", "up/a//b", "up/", "other/a"}) {
+    Result<std::filesystem::path> path = LocalPathForKey("/tmp/down", "up/", key);
+    ASSERT_FALSE(path.ok()) << key << " -> " << path->string();
+    EXPECT_EQ(path.status().code(), StatusCode::kInvalidArgument) << key;
+    EXPECT_NE(path.status().message().find(std::string("'") + key + "'"), std::string::npos)
+        << path.status().ToString();
+    EXPECT_NE(path.status().message().find("/tmp/down"), std::string::npos);
+  }
+  EXPECT_FALSE(LocalPathForKey("d", "", std::string_view("a\0b", 3)).ok());
+}
+
 }  // namespace
 }  // namespace ch::cli

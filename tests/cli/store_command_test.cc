@@ -124,6 +124,69 @@ TEST_F(StoreCommandTest, CpRecursiveUploadsTreeAndCopiesPrefixServerSide) {
   EXPECT_EQ(ReadFile(dir_ / "down" / "x" / "1.txt"), "one");
 }
 
+TEST_F(StoreCommandTest, CpRecursiveInParallelCopiesEveryFileEachWayAndNothingBesideThePrefix) {
+  std::string expected;
+  for (int i = 0; i < 60; ++i) {
+    WriteLocal("tree/d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".bin",
+               std::string(static_cast<size_t>(i) * 97, static_cast<char>('a' + i % 26)));
+  }
+  WriteLocal("tree/empty.txt", "");
+  WriteLocal("tree/with space/\xc3\xa9t\xc3\xa9 #1.csv", "unicode");
+  RunResult up = Run("store cp -r -j 6 " + Quote((dir_ / "tree").string()) + " s3://raw/up");
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  WriteLocal("beside", "not under up/");
+  ASSERT_EQ(Run("store put " + Quote((dir_ / "beside").string()) + " s3://raw/upx/b").exit_code, 0);
+
+  // "s3://raw/up" names the folder up/: upx/b is not part of it.
+  RunResult down = Run("store get -r -j 5 s3://raw/up " + Quote((dir_ / "down").string()));
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "tree")) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    fs::path copy = dir_ / "down" / e.path().lexically_relative(dir_ / "tree");
+    ASSERT_TRUE(fs::exists(copy)) << copy;
+    EXPECT_EQ(ReadFile(copy), ReadFile(e.path())) << copy;
+  }
+  EXPECT_EQ(files, 62u);
+  EXPECT_FALSE(fs::exists(dir_ / "down" / "b"));
+  EXPECT_FALSE(fs::exists(dir_ / "downx"));
+  size_t downloaded = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "down")) {
+    downloaded += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(downloaded, files);  // and no temp file left beside them
+
+  RunResult copy = Run("store cp -r -j 4 s3://raw/up s3://processed/copy");
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  EXPECT_EQ(Run("store cat s3://processed/copy/d3/f10.bin").out, std::string(970, 'k'));
+  EXPECT_EQ(Run("store cat 's3://processed/copy/with space/\xc3\xa9t\xc3\xa9 #1.csv'").out,
+            "unicode");
+  EXPECT_EQ(Run("store ls -r s3://processed/").out.find("upx"), std::string::npos);
+}
+
+TEST_F(StoreCommandTest, CpRecursiveCountsEachFailureAndStillCopiesTheRest) {
+  WriteLocal("tree/a.txt", "a");
+  WriteLocal("tree/b.txt", "b");
+  ASSERT_EQ(Run("store cp -r " + Quote((dir_ / "tree").string()) + " s3://raw/p/").exit_code, 0);
+  // A file where a download needs a directory fails that one object only.
+  ASSERT_EQ(Run("store put " + Quote((dir_ / "tree" / "a.txt").string()) + " s3://raw/p/c/d.txt")
+                .exit_code,
+            0);
+  WriteLocal("down/c", "a file, not a directory");
+  RunResult down = Run("store get -r s3://raw/p/ " + Quote((dir_ / "down").string()));
+  EXPECT_NE(down.exit_code, 0);
+  EXPECT_NE(down.err.find("1 of 3 downloads failed"), std::string::npos) << down.err;
+  EXPECT_NE(down.err.find("c/d.txt"), std::string::npos) << down.err;
+  EXPECT_EQ(ReadFile(dir_ / "down" / "a.txt"), "a");
+  EXPECT_EQ(ReadFile(dir_ / "down" / "b.txt"), "b");
+  RunResult bad =
+      Run("store cp -r --metadata novalue " + Quote((dir_ / "tree").string()) + " s3://raw/q/");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--metadata 'novalue'"), std::string::npos) << bad.err;
+  EXPECT_EQ(Run("store ls -r s3://raw/q/").out, "");
+}
+
 TEST_F(StoreCommandTest, RmRemovesObjectAndRecursiveRemovesPrefix) {
   fs::path file = WriteLocal("f", "x");
   for (const char* key : {"p/1", "p/2", "q/3"}) {

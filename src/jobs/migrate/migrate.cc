@@ -2,11 +2,9 @@
 // tasks, runs them on a bounded worker pool, and tallies the report.
 #include "jobs/migrate/migrate.h"
 
-#include <condition_variable>
-#include <deque>
 #include <mutex>
-#include <thread>
 
+#include "core/bounded_workers.h"
 #include "jobs/migrate/glob.h"
 #include "jobs/migrate/transfer.h"
 #include "obs/log.h"
@@ -45,67 +43,20 @@ class Tallier {
   Progress* progress_;
 };
 
-// A fixed set of threads fed through a bounded queue, so planning never runs
-// far ahead of copying.
-class Pool {
- public:
-  Pool(int threads, size_t capacity, Transferer& transferer, Tallier& tallier, Progress* progress)
-      : capacity_(capacity), transferer_(transferer), tallier_(tallier), progress_(progress) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+// Works one task and tallies its outcome (on a worker thread).
+void RunTask(Transferer& transferer, Tallier& tallier, Progress* progress, const Task& task) {
+  Outcome outcome = transferer.Process(task);
+  Failure failure;
+  if (outcome.kind == Outcome::kFailed) {
+    failure = Failure{transferer.SourceName(task), transferer.DestRef(task).ToString(),
+                      std::move(outcome.reason)};
   }
-  ~Pool() { Finish(); }
+  if (progress != nullptr && outcome.kind != Outcome::kSkipped) ++progress->done_files;
+  tallier.Record(outcome.kind, task.source.size, std::move(failure));
+}
 
-  void Push(Task task) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [this] { return queue_.size() < capacity_; });
-    queue_.push_back(std::move(task));
-    not_empty_.notify_one();
-  }
-
-  void Finish() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-    }
-    not_empty_.notify_all();
-    for (std::thread& t : threads_) t.join();
-    threads_.clear();
-  }
-
- private:
-  void Work() {
-    for (;;) {
-      Task task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        not_empty_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        task = std::move(queue_.front());
-        queue_.pop_front();
-        not_full_.notify_one();
-      }
-      Outcome outcome = transferer_.Process(task);
-      Failure failure;
-      if (outcome.kind == Outcome::kFailed) {
-        failure = Failure{transferer_.SourceName(task), transferer_.DestRef(task).ToString(),
-                          std::move(outcome.reason)};
-      }
-      if (progress_ != nullptr && outcome.kind != Outcome::kSkipped) ++progress_->done_files;
-      tallier_.Record(outcome.kind, task.source.size, std::move(failure));
-    }
-  }
-
-  size_t capacity_;
-  Transferer& transferer_;
-  Tallier& tallier_;
-  Progress* progress_;
-  std::mutex mu_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
-  std::deque<Task> queue_;
-  bool closed_ = false;
-  std::vector<std::thread> threads_;
-};
+// Planning never runs far ahead of copying: the queue is bounded.
+using Pool = BoundedWorkers<Task>;
 
 // Runs one mapping's merge of source and destination walks.
 class Planner {
@@ -269,8 +220,8 @@ Result<MigrateReport> Migrate(const Source& source, ObjectStore& destination,
   Tallier tallier(report, options.max_listed_failures, options.progress);
   Status status;
   {
-    Pool pool(options.concurrency, static_cast<size_t>(options.concurrency) * 4 + 16, transferer,
-              tallier, options.progress);
+    Pool pool(options.concurrency, static_cast<size_t>(options.concurrency) * 4 + 16,
+              [&](Task& task) { RunTask(transferer, tallier, options.progress, task); });
     Planner planner(source, destination, options, pool, tallier, report);
     for (size_t i = 0; i < options.mappings.size() && status.ok(); ++i) {
       status = planner.Run(options.mappings[i], exists[i]);

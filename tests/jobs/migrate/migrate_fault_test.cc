@@ -5,8 +5,9 @@
 #include <fstream>
 
 #include "jobs/migrate/migrate.h"
-#include "jobs/migrate/rgw_env.h"
 #include "support/fault_proxy.h"
+#include "support/pattern_bytes.h"
+#include "support/rgw_env.h"
 #include "support/temp_dir.h"
 
 namespace ch::migrate {
@@ -15,18 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 using ch::testing::FaultKind;
 using ch::testing::FaultRule;
+using ch::testing::PatternBytes;
 
 constexpr char kBucket[] = "climahealth-raw";
-
-std::string Pattern(size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 7;
-  for (char& c : s) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return s;
-}
 
 // "http://127.0.0.1:17480" → port 17480.
 int PortOf(const std::string& endpoint) {
@@ -45,8 +37,8 @@ TEST(MigrateFaultTest, CorruptedResetAndFailedTransfersEndCorrectOrReported) {
 
   ch::testing::TempDir dir("migrate-fault");
   std::map<std::string, std::string> files;
-  for (int i = 0; i < 30; ++i) files["f" + std::to_string(i) + ".bin"] = Pattern(20000 + i, i);
-  files["multi.bin"] = Pattern(12 << 20, 99);
+  for (int i = 0; i < 30; ++i) files["f" + std::to_string(i) + ".bin"] = PatternBytes(20000 + i, i);
+  files["multi.bin"] = PatternBytes(12 << 20, 99);
   for (const auto& [rel, bytes] : files) {
     fs::create_directories(dir.path() / "data/raw");
     std::ofstream(dir.path() / "data/raw" / rel, std::ios::binary) << bytes;

@@ -9,9 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "jobs/migrate/child.h"
-#include "jobs/migrate/rgw_env.h"
 #include "storage/md5.h"
+#include "support/child.h"
+#include "support/pattern_bytes.h"
+#include "support/rgw_env.h"
 #include "support/temp_dir.h"
 
 namespace ch::testing {
@@ -22,16 +23,6 @@ namespace fs = std::filesystem;
 constexpr char kBucket[] = "climahealth-raw";
 
 using ch::testing::WriteFile;
-
-std::string Pattern(size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (char& c : s) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return s;
-}
 
 class MigrateRgwTest : public ::testing::Test {
  protected:
@@ -100,7 +91,7 @@ TEST_F(MigrateRgwTest, GeneratedTreeArrivesByteForByteAndReRunsAreIncremental) {
   WriteFile(src_ / "data/raw/empty.csv", "");
   WriteFile(src_ / "data/raw/with space & plus+ 100%.csv", "x\n");
   WriteFile(src_ / "data/raw/ünïcødé/データ #?=.csv", "u\n");
-  WriteFile(src_ / "data/raw/big/multipart.bin", Pattern(13 << 20, 1));
+  WriteFile(src_ / "data/raw/big/multipart.bin", PatternBytes(13 << 20, 1));
   std::map<std::string, std::string> files = SourceFiles();
 
   ChildResult first = Migrate();
@@ -141,9 +132,10 @@ TEST_F(MigrateRgwTest, GeneratedTreeArrivesByteForByteAndReRunsAreIncremental) {
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
   EXPECT_EQ(ReadReport()["skipped"]["files"], files.size());
 
-  ASSERT_TRUE(
-      store_->Put(ObjectRef{kBucket, prefix_ + "raw/big/multipart.bin", ""}, Pattern(13 << 20, 2))
-          .ok());
+  ASSERT_TRUE(store_
+                  ->Put(ObjectRef{kBucket, prefix_ + "raw/big/multipart.bin", ""},
+                        PatternBytes(13 << 20, 2))
+                  .ok());
   ChildResult bad = Migrate({"--verify"});
   EXPECT_EQ(bad.exit_code, 7) << bad.out << bad.err;
   nlohmann::json report = ReadReport();
@@ -155,10 +147,11 @@ TEST_F(MigrateRgwTest, GeneratedTreeArrivesByteForByteAndReRunsAreIncremental) {
 
 TEST_F(MigrateRgwTest, KilledMidwayThenReRunFinishesWithoutDuplicatesOrOrphanedUploads) {
   std::map<std::string, std::string> files;
-  files["a-big-1.bin"] = Pattern(7 << 20, 11);
-  files["a-big-2.bin"] = Pattern(12 << 20, 12);
-  files["a-big-3.bin"] = Pattern(20 << 20, 13);
-  for (int i = 0; i < 40; ++i) files["small/" + std::to_string(i) + ".bin"] = Pattern(100 << 10, i);
+  files["a-big-1.bin"] = PatternBytes(7 << 20, 11);
+  files["a-big-2.bin"] = PatternBytes(12 << 20, 12);
+  files["a-big-3.bin"] = PatternBytes(20 << 20, 13);
+  for (int i = 0; i < 40; ++i)
+    files["small/" + std::to_string(i) + ".bin"] = PatternBytes(100 << 10, i);
   for (const auto& [rel, bytes] : files) WriteFile(src_ / "data/raw" / rel, bytes);
 
   Child child({ClimahealthBinary(), "migrate", src_.string(), "--map",

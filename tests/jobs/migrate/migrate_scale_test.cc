@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "jobs/migrate/child.h"
+#include "support/child.h"
 #include "support/temp_dir.h"
 
 namespace ch::testing {

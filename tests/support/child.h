@@ -1,5 +1,5 @@
 // Runs the climahealth binary as a child process, capturing its output and
-// resource usage, for the end-to-end migrate tests.
+// resource usage, for the end-to-end tests.
 #pragma once
 
 #include <fcntl.h>
