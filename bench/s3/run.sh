@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# S3 transfer benchmark against one Ceph RGW in one run: climahealth (bench_s3_transfer)
+# S3 transfer benchmark against one Ceph RGW in one run: `climahealth store cp`
 # vs `aws s3 cp` (Debian's /usr/bin/aws) vs boto3 upload_file/download_file, at the
-# same concurrency and part size. Prints wall time, throughput, client CPU s/GiB
-# (user+sys of the client process, from /usr/bin/time) and ratios.
+# same concurrency and part size, each command as a user types it (-r/--recursive
+# for the small files). Prints wall time, throughput, client CPU s/GiB (user+sys
+# of the client process, from /usr/bin/time) and ratios.
 # Usage: bench/s3/run.sh BIN ENDPOINT [BIG_MIB] [SMALL_COUNT] [CONCURRENCY] [PART_MIB]
-#   BIN: the built bench_s3_transfer; defaults 1024 MiB, 2000 × 64 KiB, 8, 16 MiB.
+#   BIN: the built climahealth binary; defaults 1024 MiB, 2000 × 64 KiB, 8, 16 MiB.
 # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default: the test RGW user).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -29,6 +30,16 @@ s3 =
   multipart_chunksize = ${PART}MB
 CFG
 export AWS_CONFIG_FILE=$W/awsconfig AWS_SHARED_CREDENTIALS_FILE=/dev/null
+cat >"$W/climahealth.toml" <<TOML
+[storage]
+backend = "s3"
+endpoint = "$EP"
+path_style = true
+concurrency = $CONC
+part_size = $((PART << 20))
+multipart_threshold = $((PART << 20))
+TOML
+export CLIMAHEALTH_CONFIG=$W/climahealth.toml
 head -c $((BIG << 20)) /dev/urandom >"$W/big.bin"
 mkdir "$W/small"
 for i in $(seq 1 "$SMALL"); do head -c 65536 /dev/urandom >"$W/small/f$i"; done
@@ -48,10 +59,11 @@ SMALLB=$((SMALL * 65536))
     p=$RUN/$tool
     case $tool in
       climahealth)
-        measure "$tool big up" $BIGB "$BIN" "$EP" $BUCKET put "$W/big.bin" "$p/big" "$CONC" "$PART"
-        measure "$tool big down" $BIGB "$BIN" "$EP" $BUCKET get "$W/big.out" "$p/big" "$CONC" "$PART"
-        measure "$tool small up" $SMALLB "$BIN" "$EP" $BUCKET put "$W/small" "$p/small" "$CONC" "$PART"
-        measure "$tool small down" $SMALLB "$BIN" "$EP" $BUCKET get "$W/sd-$tool" "$p/small/" "$CONC" "$PART" ;;
+        CH=("$BIN" store cp)
+        measure "$tool big up" $BIGB "${CH[@]}" "$W/big.bin" "s3://$BUCKET/$p/big"
+        measure "$tool big down" $BIGB "${CH[@]}" "s3://$BUCKET/$p/big" "$W/big.out"
+        measure "$tool small up" $SMALLB "${CH[@]}" -r "$W/small" "s3://$BUCKET/$p/small"
+        measure "$tool small down" $SMALLB "${CH[@]}" -r "s3://$BUCKET/$p/small/" "$W/sd-$tool" ;;
       awscli)
         measure "$tool big up" $BIGB "${AWS[@]}" s3 cp "$W/big.bin" "s3://$BUCKET/$p/big"
         measure "$tool big down" $BIGB "${AWS[@]}" s3 cp "s3://$BUCKET/$p/big" "$W/big.out"

@@ -2,6 +2,7 @@
 // or within the store (server-side), one object or a whole prefix.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "cli/store_verbs.h"
 #include "core/bounded_workers.h"
 #include "core/os_error.h"
+#include "storage/durable_batch.h"
 
 namespace ch::cli {
 namespace {
@@ -125,6 +127,13 @@ class TreeTally {
     ++failed_;
     Report(status);
   }
+  // A batch commit: files already counted that were not made durable.
+  void RecordCommit(const DurableBatch::Committed& committed) {
+    if (committed.status.ok()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    failed_ += std::max<size_t>(committed.failed, 1);
+    Report(committed.status);
+  }
   // Ok when nothing failed; otherwise one error counting the failures.
   Status Summary(const std::string& what) {
     bar_.Finish();
@@ -187,7 +196,7 @@ Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir,
 // One object of a recursive download: a key ending in '/' (a folder marker)
 // becomes a directory, any other key a file, each at LocalPathForKey's place.
 Status DownloadOne(ObjectStore& store, const ObjectRef& from, const std::string& prefix,
-                   const fs::path& dir, const ProgressCallback& progress) {
+                   const fs::path& dir, const ProgressCallback& progress, DurableBatch& batch) {
   ASSIGN_OR_RETURN(fs::path path, LocalPathForKey(dir, prefix, from.key));
   const fs::path folder = from.key.back() == '/' ? path : path.parent_path();
   std::error_code ec;
@@ -199,6 +208,7 @@ Status DownloadOne(ObjectStore& store, const ObjectRef& from, const std::string&
   if (from.key.back() == '/') return Status::Ok();
   GetOptions options;
   options.progress = progress;
+  options.durable_batch = &batch;
   return store.GetFile(from, path, options).status();
 }
 
@@ -214,12 +224,16 @@ Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from
     RETURN_IF_ERROR(MakePutOptions(args, "").status());
   }
   TreeTally tally((to.is_object ? "copy " : "get ") + from.ToString());
+  // Downloaded files become durable and appear in groups (DurableBatch).
+  DurableBatch batch;
   Status listed;
   {
     BoundedWorkers<std::string> workers(jobs, static_cast<size_t>(jobs) * 4, [&](std::string& key) {
       ObjectRef src{from.bucket, std::move(key), {}};
       if (!to.is_object) {
-        return tally.Record(DownloadOne(*store, src, from.key, to.path, tally.Progress()));
+        tally.Record(DownloadOne(*store, src, from.key, to.path, tally.Progress(), batch));
+        if (batch.Full()) tally.RecordCommit(batch.Commit());
+        return;
       }
       ObjectRef copy{dest.bucket, dest.key + src.key.substr(from.key.size()), {}};
       tally.Record(CopyObject(*store, args, src, copy));
@@ -229,6 +243,7 @@ Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from
       return Status::Ok();
     });
   }
+  tally.RecordCommit(batch.Commit());
   RETURN_IF_ERROR(listed);
   return tally.Summary(to.is_object ? "copies" : "downloads");
 }

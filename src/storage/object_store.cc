@@ -11,6 +11,7 @@
 #include <random>
 
 #include "core/os_error.h"
+#include "storage/durable_batch.h"
 #include "storage/posix_file.h"
 
 namespace ch {
@@ -174,10 +175,13 @@ Result<ObjectInfo> ObjectStore::GetFile(const ObjectRef& ref, const std::filesys
   if (info.ok()) {
     if (Status finished = sink.Finish(); !finished.ok()) info = finished;
   }
+  DurableBatch* batch = options.durable_batch;
   Status closed = Status::Ok();
-  if (info.ok() && ::fsync(fd) != 0) closed = StatusFromErrno(errno, "fsync " + tmp.string());
+  if (info.ok() && batch == nullptr && ::fsync(fd) != 0) {
+    closed = StatusFromErrno(errno, "fsync " + tmp.string());
+  }
   if (::close(fd) != 0 && closed.ok()) closed = StatusFromErrno(errno, "close " + tmp.string());
-  if (info.ok() && closed.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (info.ok() && closed.ok() && batch == nullptr && ::rename(tmp.c_str(), path.c_str()) != 0) {
     closed = StatusFromErrno(errno, "rename " + tmp.string() + " to " + path.string());
   }
   if (!info.ok() || !closed.ok()) {
@@ -185,6 +189,7 @@ Result<ObjectInfo> ObjectStore::GetFile(const ObjectRef& ref, const std::filesys
     if (!info.ok()) return info.status();
     return closed.WithContext("get " + ref.ToString());
   }
+  if (batch != nullptr) batch->Add(std::move(tmp), path, info->size);
   return info;
 }
 

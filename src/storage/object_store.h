@@ -67,10 +67,16 @@ struct PutOptions {
   std::string content_md5;
 };
 
+class DurableBatch;
+
 struct GetOptions {
   std::optional<ByteRange> range;
   std::optional<std::string> if_match;  // PreconditionFailed if the ETag differs
   ProgressCallback progress;            // optional; backends call it as bytes arrive
+  // GetFile only: instead of an fsync and a rename per file, leave the
+  // finished temp file to this batch, whose Commit makes it durable and
+  // renames it into place (storage/durable_batch.h). Null: per file.
+  DurableBatch* durable_batch = nullptr;
 };
 
 struct ListOptions {
