@@ -194,10 +194,14 @@ Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir,
 }
 
 // One object of a recursive download: a key ending in '/' (a folder marker)
-// becomes a directory, any other key a file, each at LocalPathForKey's place.
+// becomes a directory, any other key a file, each at LocalPathForKey's place;
+// a marker for the prefix itself is the download directory.
 Status DownloadOne(ObjectStore& store, const ObjectRef& from, const std::string& prefix,
                    const fs::path& dir, const ProgressCallback& progress, DurableBatch& batch) {
-  ASSIGN_OR_RETURN(fs::path path, LocalPathForKey(dir, prefix, from.key));
+  fs::path path = dir;
+  if (from.key != prefix) {
+    ASSIGN_OR_RETURN(path, LocalPathForKey(dir, prefix, from.key));
+  }
   const fs::path folder = from.key.back() == '/' ? path : path.parent_path();
   std::error_code ec;
   if (!folder.empty()) fs::create_directories(folder, ec);
