@@ -82,11 +82,27 @@ server_cpu() { # user+sys seconds of SERVER_PIDS so far
   /usr/bin/python3 -c "print($ticks / $(getconf CLK_TCK))"
 }
 
+# Waits (up to 3 minutes) until the server is idle: under 0.25 CPU s in 5 s.
+# A server still busy with earlier work (RGW collects the tails of deleted
+# objects 30 s and more after the delete: the previous run's cleanup) would
+# charge that work to whichever tool runs next, and slow it.
+settle() {
+  [[ -n $SERVER_PIDS ]] || return 0
+  local i before
+  for ((i = 0; i < 36; i++)); do
+    before=$(server_cpu)
+    sleep 5
+    /usr/bin/python3 -c "import sys; sys.exit($(server_cpu) - $before >= 0.25)" && return 0
+  done
+  echo "  (the server did not settle in 3 minutes; measuring anyway)"
+}
+
 # timed NAME COMMAND...: prints "NAME wall user+sys" (and the server's CPU
 # meanwhile) and records them.
 declare -A WALL CPU
 timed() {
   local name=$1; shift
+  settle
   local server_before; server_before=$(server_cpu)
   /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >"$WORK/$name.log" 2>&1 ||
     { echo "$name failed:"; tail -5 "$WORK/$name.log"; exit 1; }
