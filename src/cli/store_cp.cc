@@ -185,7 +185,8 @@ Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir,
     });
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
+      std::error_code type_error;  // an entry gone since the walk read it is skipped
+      if (!it->is_regular_file(type_error)) continue;
       workers.Push(Item{it->path(), to.key + it->path().lexically_relative(dir).generic_string()});
     }
   }
