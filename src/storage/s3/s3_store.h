@@ -16,6 +16,10 @@
 #include "storage/s3/url.h"
 #include "storage/s3/xml.h"
 
+namespace ch {
+class PartBuffers;
+}  // namespace ch
+
 namespace ch::s3 {
 namespace internal {
 class PartReader;
@@ -144,14 +148,17 @@ class S3Store final : public ObjectStore {
   // ETag is no MD5 of the bytes: multipart, SSE-KMS).
   bool ChecksumMatches(const net::HttpResponse& resp, std::string_view body,
                        const std::string& etag) const;
+  // Whether the answer's ETag is the MD5 of the object's bytes (not multipart,
+  // not SSE-KMS), so a whole body can be checked against it.
+  bool EtagIsMd5(const net::HttpResponse& resp, const std::string& etag) const;
   // Fetches [from, total) as parallel ranges with If-Match `etag`, writing in
   // order; each part also feeds `md5` unless it is null (the ETag is no MD5).
   Status GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& options,
                  const std::string& etag, uint64_t from, uint64_t total, Md5* md5);
   // Fetches [from, total) as parallel ranges with If-Match `etag`, each
-  // written to its offset in `sink` as it arrives.
+  // written to its offset in `sink` as it arrives through a buffer of `staging`.
   Status GetRestAt(const ObjectRef& ref, PositionalSink& sink, const GetOptions& options,
-                   const std::string& etag, uint64_t from, uint64_t total);
+                   const std::string& etag, uint64_t from, uint64_t total, PartBuffers& staging);
 
   S3StoreOptions options_;
   Endpoint endpoint_;

@@ -399,6 +399,27 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
   if (options.range) return GetRange(ref, sink, options);
   // The first part is held in memory until it is complete and, when it is the whole
   // object, matches the MD5 ETag: a bad body is retried before the sink sees a byte.
+  // Into a positional sink (a file being written) a large first answer instead
+  // streams to its place through a staging buffer, its MD5 taken on the way;
+  // a retry writes it again from byte 0. Not when the object is single-part
+  // and longer than the answer: its MD5 needs every byte in order.
+  auto* positional = dynamic_cast<PositionalSink*>(&sink);
+  PartBuffers staging(internal::kStagingBytes);
+  std::unique_ptr<PartBuffer> stage;  // while streaming the answer
+  uint64_t staged = 0;                // bytes of the answer already in the sink
+  std::optional<Md5> staged_md5;      // while streaming an answer with an MD5 ETag
+  Status sink_error;                  // a failed write is not the server's fault
+  auto flush_stage = [&]() -> Status {
+    if (stage == nullptr || stage->size() == 0) return Status::Ok();
+    if (staged_md5) staged_md5->Update(stage->view());
+    if (Status st = positional->WriteAt(staged, stage->view()); !st.ok()) {
+      sink_error = st;
+      return st;
+    }
+    staged += stage->size();
+    stage->Clear();
+    return Status::Ok();
+  };
   std::string first;
   std::optional<ObjectInfo> info;
   uint64_t total = 0, last = 0;
@@ -407,23 +428,50 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
   call.headers.emplace_back("range", "bytes=0-" + std::to_string(options_.part_size - 1));
   if (options.if_match) call.headers.emplace_back("if-match", *options.if_match);
   bool announced_empty = false;
+  std::string streamed_etag;  // of an answer that was streamed: a retry must get that object
   call.before_attempt = [&](Call& c, int) {
     first.clear();
+    staging.Give(std::move(stage));
+    staged = 0;
+    staged_md5.reset();
+    if (!streamed_etag.empty()) {
+      // Bytes of it are in the file already; another object could be shorter
+      // and leave them there.
+      std::erase_if(c.headers, [](const auto& h) { return h.first == "if-match"; });
+      c.headers.emplace_back("if-match", streamed_etag);
+    }
     // s3rver answers a range on an empty object with a body it never sends: ask again
     // without the range once the server has said the object is empty.
     if (announced_empty) std::erase_if(c.headers, [](const auto& h) { return h.first == "range"; });
   };
   call.on_response_start = [&](const net::HttpResponse& resp) {
-    uint64_t a, b, n;
-    if (internal::ParseContentRange(resp.Header("content-range"), a, b, n) && n == 0) {
-      announced_empty = true;
+    uint64_t a, b, n = 0;
+    const bool ranged = internal::ParseContentRange(resp.Header("content-range"), a, b, n);
+    if (ranged && n == 0) announced_empty = true;
+    uint64_t length = std::strtoull(resp.Header("content-length").c_str(), nullptr, 10);
+    const std::string etag = internal::InfoFromHeaders(ref.key, resp).etag;
+    const bool whole = !ranged || n == length;
+    if (positional != nullptr && length > internal::kStagingBytes &&
+        (whole || !EtagIsMd5(resp, etag))) {
+      stage = staging.Take();
+      streamed_etag = etag;
+      if (whole && EtagIsMd5(resp, etag)) staged_md5.emplace();
+      return;
     }
     // Sized once: growing by doubling copied a 64 KiB object's bytes twice more.
-    uint64_t length = std::strtoull(resp.Header("content-length").c_str(), nullptr, 10);
     first.reserve(static_cast<size_t>(std::min(length, options_.part_size)));
   };
-  call.on_body = [&first](std::string_view bytes) {
-    first.append(bytes);
+  call.on_body = [&](std::string_view bytes) {
+    if (stage == nullptr) {
+      first.append(bytes);
+      return Status::Ok();
+    }
+    while (!bytes.empty()) {
+      size_t take = std::min(bytes.size(), stage->capacity() - stage->size());
+      stage->Append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      if (stage->size() == stage->capacity()) RETURN_IF_ERROR(flush_stage());
+    }
     return Status::Ok();
   };
   call.validate = [&](const net::HttpResponse& resp) {
@@ -432,15 +480,19 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
     if (options.if_match && internal::Unquote(*options.if_match) != info->etag) {
       return Status::PreconditionFailed("ETag is " + info->etag + ", not " + *options.if_match);
     }
+    RETURN_IF_ERROR(flush_stage());
+    const uint64_t received = stage != nullptr ? staged : first.size();
     uint64_t from = 0;
     if (!internal::ParseContentRange(resp.Header("content-range"), from, last, total)) {
-      total = first.size();
+      total = received;
       last = total == 0 ? 0 : total - 1;
     }
-    if (first.size() != (total == 0 ? 0 : last + 1)) {
-      return Status::Unavailable("short answer: " + std::to_string(first.size()) + " bytes");
+    if (received != (total == 0 ? 0 : last + 1)) {
+      return Status::Unavailable("short answer: " + std::to_string(received) + " bytes");
     }
-    if (total == first.size() && !ChecksumMatches(resp, first, info->etag)) {
+    const bool matches = stage == nullptr ? ChecksumMatches(resp, first, info->etag)
+                                          : !staged_md5 || staged_md5->FinishHex() == info->etag;
+    if (total == received && !matches) {
       return Status::Unavailable("body does not match its ETag/checksum (retrying)");
     }
     return Status::Ok();
@@ -451,19 +503,28 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
     call.headers.erase(call.headers.begin());
     r = Execute(call, context);
   }
+  if (!sink_error.ok()) return sink_error.WithContext(context);
   RETURN_IF_ERROR(r.status());
+  if (stage != nullptr) {  // the answer is in the sink already
+    staging.Give(std::move(stage));
+    if (options.progress) options.progress(staged);
+    if (total > staged) {
+      RETURN_IF_ERROR(GetRestAt(ref, *positional, options, info->etag, staged, total, staging));
+    }
+    info->size = total;
+    return *info;
+  }
   // Only a single-part, unencrypted object's ETag is the MD5 of its bytes;
   // hashing a multipart download would cost CPU for nothing to compare with.
   // An object that fit in the first part was checked whole above.
   const bool check_md5 =
       total > first.size() && internal::IsPlainMd5(info->etag) && options_.sse.empty();
-  if (auto* positional = dynamic_cast<PositionalSink*>(&sink);
-      positional != nullptr && !check_md5 && total > first.size()) {
+  if (positional != nullptr && !check_md5 && total > first.size()) {
     if (options.progress) options.progress(first.size());
     const uint64_t from = first.size();
     RETURN_IF_ERROR(internal::WriteStaged(*positional, 0, first));
     std::string().swap(first);
-    RETURN_IF_ERROR(GetRestAt(ref, *positional, options, info->etag, from, total));
+    RETURN_IF_ERROR(GetRestAt(ref, *positional, options, info->etag, from, total, staging));
     info->size = total;
     return *info;
   }
@@ -484,12 +545,15 @@ Result<ObjectInfo> S3Store::GetStream(const ObjectRef& ref, ByteSink& sink,
   return *info;
 }
 
+bool S3Store::EtagIsMd5(const net::HttpResponse& resp, const std::string& etag) const {
+  // An SSE-KMS/SSE-C ETag is not the MD5 of the plaintext; multipart ETags carry "-N".
+  return internal::IsPlainMd5(etag) && options_.sse.empty() &&
+         resp.Header("x-amz-server-side-encryption") != "aws:kms";
+}
+
 bool S3Store::ChecksumMatches(const net::HttpResponse& resp, std::string_view body,
                               const std::string& etag) const {
-  // An SSE-KMS/SSE-C ETag is not the MD5 of the plaintext; multipart ETags carry "-N".
-  if (!internal::IsPlainMd5(etag) || !options_.sse.empty()) return true;
-  if (resp.Header("x-amz-server-side-encryption") == "aws:kms") return true;
-  return Md5Hex(body) == etag;
+  return !EtagIsMd5(resp, etag) || Md5Hex(body) == etag;
 }
 
 Result<ObjectInfo> S3Store::GetRange(const ObjectRef& ref, ByteSink& sink,
@@ -615,12 +679,12 @@ Status S3Store::GetRest(const ObjectRef& ref, ByteSink& sink, const GetOptions& 
 }
 
 Status S3Store::GetRestAt(const ObjectRef& ref, PositionalSink& sink, const GetOptions& options,
-                          const std::string& etag, uint64_t from, uint64_t total) {
+                          const std::string& etag, uint64_t from, uint64_t total,
+                          PartBuffers& staging) {
   std::string context = "get " + ref.ToString();
   // Each range streams to its place in the file through a small reused
   // buffer: memory is concurrency x kStagingBytes, not concurrency x part size
   // (fresh pages the kernel must zero were a fifth of a download's CPU).
-  PartBuffers staging(internal::kStagingBytes);
   auto fetch = [this, ref, etag, context, &options, &staging, &sink](uint64_t first,
                                                                      uint64_t last) -> Status {
     std::unique_ptr<PartBuffer> buffer = staging.Take();

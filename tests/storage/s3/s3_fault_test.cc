@@ -277,5 +277,37 @@ TEST_F(S3FaultTest, ParallelRangedDownloadToAFileSurvivesResetsAndTruncation) {
   EXPECT_EQ(proxy_->FaultsInjected(), 3);
 }
 
+TEST_F(S3FaultTest, FirstAnswerStreamedIntoAFileIsFetchedAgainWhenCorruptOrCut) {
+  // Both first answers pass the 2 MiB staging buffer into the file as they arrive:
+  // the whole 4 MiB single-part object (its MD5 taken on the way), and the first
+  // 5 MiB part of a multipart object. A retry writes them again from byte 0.
+  std::string single = RandomBytes(4 << 20, 21);
+  std::string multi = RandomBytes(23 << 20, 22);
+  ASSERT_TRUE(direct_->Put(Ref("single"), single).ok());
+  ASSERT_TRUE(direct_->Put(Ref("multi"), multi).ok());
+  Rule("GET", prefix_ + "single", FaultKind::kCorruptByte, 1);
+  Rule("GET", prefix_ + "multi", FaultKind::kResetMidBody, 1);
+  ch::testing::TempDir dir("s3-fault");
+  Result<ObjectInfo> got = store_->GetFile(Ref("single"), dir.path() / "single.bin");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(ch::testing::ReadFile(dir.path() / "single.bin") == single);
+  got = store_->GetFile(Ref("multi"), dir.path() / "multi.bin");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(ch::testing::ReadFile(dir.path() / "multi.bin") == multi);
+  EXPECT_EQ(proxy_->FaultsInjected(), 2);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 2);
+}
+
+TEST_F(S3FaultTest, FirstAnswerCorruptEveryTimeFailsAndLeavesNoFile) {
+  ASSERT_TRUE(direct_->Put(Ref("single"), RandomBytes(4 << 20, 23)).ok());
+  Rule("GET", prefix_ + "single", FaultKind::kCorruptByte, 100);
+  ch::testing::TempDir dir("s3-fault");
+  Result<ObjectInfo> got = store_->GetFile(Ref("single"), dir.path() / "single.bin");
+  EXPECT_EQ(got.status().code(), StatusCode::kUnavailable) << got.status().ToString();
+  EXPECT_NE(got.status().message().find("does not match"), std::string::npos)
+      << got.status().ToString();
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 0);
+}
+
 }  // namespace
 }  // namespace ch::s3
