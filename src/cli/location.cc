@@ -30,8 +30,9 @@ Result<std::filesystem::path> LocalPathForKey(const std::filesystem::path& dir,
     return Status::InvalidArgument("key '" + std::string(key) + "' " + std::string(why) +
                                    "; not written under " + dir.string());
   };
-  if (!key.starts_with(prefix))
+  if (!key.starts_with(prefix)) {
     return refuse("is not under the prefix '" + std::string(prefix) + "'");
+  }
   std::string_view rest = key.substr(prefix.size());
   if (rest.empty()) return refuse("is the prefix itself, with no name below it");
   if (rest.front() == '/') return refuse("would name an absolute path");

@@ -27,8 +27,9 @@ Result<Location> ParseLocation(std::string_view text);
 
 // Where a recursive download writes the object `key`, listed under `prefix`:
 // `dir` joined with the rest of the key. A key the server returns may say
-// anything, so one whose rest is absolute or has a ".." component (it would
-// land outside `dir`) is InvalidArgument naming the key; so is an empty rest.
+// anything, so a rest that is absolute or has a ".." component (it would land
+// outside `dir`), a "." or empty ("//") component (another key's file), or a
+// NUL is InvalidArgument naming the key and `dir`; so is an empty rest.
 Result<std::filesystem::path> LocalPathForKey(const std::filesystem::path& dir,
                                               std::string_view prefix, std::string_view key);
 
