@@ -3,7 +3,8 @@
 # same generated raw/climate_data.csv in the same run, on the same cores.
 # Usage: bench/run.sh [YEARS] [DISTRICTS_PER_STATE] [RUNS]
 #   defaults 40 20 3 (about 570 MB of climate CSV); bench/run.sh 1 2 1 is a smoke run.
-# Prints MB/s and peak RSS for each loader (best of RUNS) and the ratios.
+# Prints MB/s and peak RSS for each loader (best of RUNS, the loaders taking
+# turns) and the ratios.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 YEARS=${1:-40}
@@ -24,14 +25,31 @@ if [[ ! -f $ROOT/.years-$YEARS-$DISTRICTS ]]; then
 fi
 MB=$(( $(stat -c %s "$FILE") / 1000000 ))
 echo "climate_data.csv: $MB MB, $(nproc) cores, best of $RUNS runs"
+rm -f "$ROOT"/runs-*.jsonl
 
-best() { # command...: runs it RUNS times, prints the JSON line with the least seconds
-  for _ in $(seq 1 "$RUNS"); do "$@"; done |
-    /usr/bin/python3 -c 'import sys,json; r=[json.loads(l) for l in sys.stdin]; print(json.dumps(min(r,key=lambda x:x["seconds"])))'
+# The loaders take turns, the order turning every run, so a change in the
+# machine's speed (it shares its host) lands on all three alike.
+LOADERS=(ours pandas duckdb)
+load() {
+  case $1 in
+    ours) "$LOAD" "$ROOT" raw-bucket raw/climate_data.csv 2 ;;
+    pandas) /usr/bin/python3 bench/peers/csv_load_pandas.py "$FILE" ;;
+    duckdb) node bench/peers/csv_load_duckdb.mjs "$FILE" 2 ;;
+  esac
 }
-ours=$(best "$LOAD" "$ROOT" raw-bucket raw/climate_data.csv 2)
-pandas=$(best /usr/bin/python3 bench/peers/csv_load_pandas.py "$FILE")
-duckdb=$(best node bench/peers/csv_load_duckdb.mjs "$FILE" 2)
+for ((r = 0; r < RUNS; r++)); do
+  for ((i = 0; i < 3; i++)); do
+    name=${LOADERS[(i + r) % 3]}
+    load "$name" >>"$ROOT/runs-$name.jsonl"
+  done
+done
+best() { # loader: the JSON line with the least seconds of its runs
+  /usr/bin/python3 -c 'import sys,json; r=[json.loads(l) for l in open(sys.argv[1])]; print(json.dumps(min(r,key=lambda x:x["seconds"])))' "$ROOT/runs-$1.jsonl"
+}
+ours=$(best ours)
+pandas=$(best pandas)
+duckdb=$(best duckdb)
+rm -f "$ROOT"/runs-*.jsonl
 
 /usr/bin/python3 - "$MB" "$ours" "$pandas" "$duckdb" <<'PY'
 import json, sys
