@@ -69,33 +69,7 @@ export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph
 export RCLONE_CONFIG_BENCH_ENDPOINT=$ENDPOINT RCLONE_CONFIG_BENCH_ENV_AUTH=true
 export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG=/dev/null
 
-# The server's processes (SERVER_PIDS, default: the local Ceph daemons), whose
-# CPU is read, never touched: on a machine shared with the server, client and
-# server together cannot use more than the cores for the wall time.
-SERVER_PIDS=${SERVER_PIDS:-$(pgrep -d ' ' -x 'radosgw|ceph-osd|ceph-mon' || true)}
-server_cpu() { # user+sys seconds of SERVER_PIDS so far
-  local ticks=0 pid
-  for pid in $SERVER_PIDS; do
-    [[ -r /proc/$pid/stat ]] || continue
-    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  /usr/bin/python3 -c "print($ticks / $(getconf CLK_TCK))"
-}
-
-# Waits (up to 3 minutes) until the server is idle: under 0.25 CPU s in 5 s.
-# A server still busy with earlier work (RGW collects the tails of deleted
-# objects 30 s and more after the delete: the previous run's cleanup) would
-# charge that work to whichever tool runs next, and slow it.
-settle() {
-  [[ -n $SERVER_PIDS ]] || return 0
-  local i before
-  for ((i = 0; i < 36; i++)); do
-    before=$(server_cpu)
-    sleep 5
-    /usr/bin/python3 -c "import sys; sys.exit($(server_cpu) - $before >= 0.25)" && return 0
-  done
-  echo "  (the server did not settle in 3 minutes; measuring anyway)"
-}
+source bench/server_idle.sh
 
 # timed NAME COMMAND...: prints "NAME wall user+sys" (and the server's CPU
 # meanwhile) and records them.

@@ -4,7 +4,8 @@
 # same concurrency and part size, each command as a user types it (-r/--recursive
 # for the small files). Prints wall time, throughput, client CPU s/GiB (user+sys
 # of the client process, from /usr/bin/time) and ratios. Every case runs
-# ROUNDS times (default 3) for each tool, interleaved; figures are medians.
+# ROUNDS times (default 3) for each tool, interleaved, each once the server is
+# idle (bench/server_idle.sh); figures are medians.
 # Usage: bench/s3/run.sh BIN ENDPOINT [BIG_MIB] [SMALL_COUNT] [CONCURRENCY] [PART_MIB]
 #   BIN: the built climahealth binary; defaults 1024 MiB, 2000 × 64 KiB, 8, 16 MiB.
 # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default: the test RGW user).
@@ -48,11 +49,15 @@ for i in $(seq 1 "$SMALL"); do head -c 65536 /dev/urandom >"$W/small/f$i"; done
 RUN=bench-$$-$RANDOM
 AWS=(/usr/bin/aws --endpoint-url "$EP" --only-show-errors)
 
-measure() { # label bytes command... → one JSON line
+source bench/server_idle.sh
+measure() { # label bytes command... → one JSON line, once the server is idle
   local label=$1 bytes=$2; shift 2
+  settle 2 0.1
+  local server_before; server_before=$(server_cpu)
   /usr/bin/time -f '%e %U %S %M' -o "$W/t" "$@" >/dev/null
   read -r wall user sys rss <"$W/t"
-  echo "{\"case\":\"$label\",\"bytes\":$bytes,\"wall\":$wall,\"cpu\":$(awk "BEGIN{print $user + $sys}"),\"rss_kib\":$rss}"
+  local server; server=$(/usr/bin/python3 -c "print(round($(server_cpu) - $server_before, 2))")
+  echo "{\"case\":\"$label\",\"bytes\":$bytes,\"wall\":$wall,\"cpu\":$(awk "BEGIN{print $user + $sys}"),\"rss_kib\":$rss,\"server\":$server}"
 }
 BIGB=$((BIG << 20))
 SMALLB=$((SMALL * 65536))
@@ -102,15 +107,16 @@ runs = {}
 for r in rows:
     runs.setdefault(r["case"], []).append(r)
 med = lambda case, key: statistics.median(r[key] for r in runs[case])
-print(f"{'case':24} {'wall s':>8} {'MiB/s':>8} {'CPU s/GiB':>10} {'peak RSS MiB':>13}"
-      f"   CPU s/GiB of each round")
+print(f"{'case':24} {'wall s':>8} {'MiB/s':>8} {'CPU s/GiB':>10} {'peak RSS MiB':>13} "
+      f"{'server CPU s':>12}   CPU s/GiB of each round")
 for tool in ("climahealth", "awscli", "boto3"):
     for what in ("big up", "big down", "small up", "small down"):
         case = f"{tool} {what}"
         gib = runs[case][0]["bytes"] / 2**30
         each = " ".join(f"{r['cpu'] / gib:.2f}" for r in runs[case])
         print(f"{case:24} {med(case, 'wall'):8.2f} {runs[case][0]['bytes'] / 2**20 / med(case, 'wall'):8.1f} "
-              f"{med(case, 'cpu') / gib:10.2f} {max(r['rss_kib'] for r in runs[case]) / 1024:13.1f}   {each}")
+              f"{med(case, 'cpu') / gib:10.2f} {max(r['rss_kib'] for r in runs[case]) / 1024:13.1f} "
+              f"{med(case, 'server'):12.2f}   {each}")
 print("ratios of the medians (peer / climahealth; > 1 means climahealth is better),"
       " then the range of the rounds' own ratios")
 for what in ("big up", "big down", "small up", "small down"):
