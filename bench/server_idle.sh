@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the S3 benchmarks: reads the CPU time of the S3 server's
 # processes (SERVER_PIDS, default: the local Ceph daemons), never touching them.
 # On a machine shared with the server, client and server together cannot use

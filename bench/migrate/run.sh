@@ -76,7 +76,7 @@ source bench/server_idle.sh
 declare -A WALL CPU
 timed() {
   local name=$1; shift
-  settle
+  settle 5 0.25
   local server_before; server_before=$(server_cpu)
   /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >"$WORK/$name.log" 2>&1 ||
     { echo "$name failed:"; tail -5 "$WORK/$name.log"; exit 1; }

@@ -61,7 +61,7 @@ measure() { # label bytes command... → one JSON line, once the server is idle
 }
 BIGB=$((BIG << 20))
 SMALLB=$((SMALL * 65536))
-PY=(/usr/bin/python3 bench/s3/boto3_transfer.py "$EP" $BUCKET)
+PY=(/usr/bin/python3 bench/s3/boto3_transfer.py "$EP" "$BUCKET")
 # run_case TOOL CASE ROUND: one command as a user types it.
 run_case() {
   local tool=$1 what=$2 p=$RUN/$1/$3 d=$W/sd-$1-$3
