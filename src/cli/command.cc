@@ -3,9 +3,11 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "cli/store_factory.h"
+#include "core/interrupt.h"
 #include "obs/log.h"
 #include "obs/metered_store.h"
 #include "storage/posix_file.h"
@@ -35,6 +37,8 @@ int ExitCodeFor(const Status& status) {
       return 8;
     case StatusCode::kNotSupported:
       return 9;
+    case StatusCode::kCancelled:  // as a shell reports a command its signal ended
+      return 128 + (InterruptSignal() != 0 ? InterruptSignal() : SIGINT);
   }
   return 1;
 }
@@ -65,6 +69,12 @@ Status CommandContext::StartCommand(std::string command) {
   ASSIGN_OR_RETURN(options.min_level, obs::ParseLogLevel(observability_.log_level));
   options.command = command_;
   obs::ConfigureLogging(std::move(options));
+  // Only commands that poll the flag take over the signals: any other is
+  // still ended by the first Ctrl-C, as a user expects.
+  if (command_ == "store cp" || command_ == "store put" || command_ == "store get" ||
+      command_ == "migrate") {
+    InstallInterruptHandlers();
+  }
   return Status::Ok();
 }
 

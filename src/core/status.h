@@ -22,6 +22,7 @@ enum class StatusCode {
   kIOError,       // permanent failure of the underlying medium
   kNotSupported,  // the backend or server lacks this feature
   kInternal,
+  kCancelled,  // the user interrupted the command (SIGINT/SIGTERM); never retried
 };
 
 // Returns a stable name such as "NotFound".
@@ -55,11 +56,13 @@ class [[nodiscard]] Status {
     return {StatusCode::kNotSupported, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
+  bool IsCancelled() const { return code_ == StatusCode::kCancelled; }
   bool IsRetryable() const { return code_ == StatusCode::kUnavailable; }
 
   // "NotFound: get raw/x.csv: no such object", or "OK".
