@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "core/interrupt.h"
 #include "net/curl_library.h"
 
 namespace ch::net {
@@ -122,11 +123,18 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-// Cuts a transfer that moved no byte for stall_timeout. libcurl's own low-speed
-// check averages over several seconds, so a stall after a burst is seen late.
+// Cuts a transfer that moved no byte for stall_timeout (libcurl's own low-speed
+// check averages over several seconds, so a stall after a burst is seen late),
+// or that an interrupt stops. libcurl calls this at least once a second, also
+// while no byte moves.
 int OnProgress(void* user, curl_off_t /*dltotal*/, curl_off_t dlnow, curl_off_t /*ultotal*/,
                curl_off_t ulnow) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->request->interruptible && Interrupted()) {
+    t->callback_status =
+        InterruptedStatus(t->request->method + " " + t->request->url.substr(0, 200));
+    return 1;
+  }
   auto now = std::chrono::steady_clock::now();
   if (dlnow + ulnow != t->last_bytes) {
     t->last_bytes = dlnow + ulnow;
@@ -261,6 +269,9 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Make(HttpClientOptions options) 
 }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+  if (request.interruptible && Interrupted()) {
+    return InterruptedStatus(request.method + " " + request.url.substr(0, 200));
+  }
   CURL* h = impl_->Acquire();
   if (h == nullptr) return Status::Internal("http client: curl_easy_init failed");
   HttpResponse response;

@@ -38,6 +38,11 @@ struct HttpRequest {
   std::function<void(const HttpResponse&)> on_response_start;
   // Whole-request limit (0: none).
   std::chrono::milliseconds timeout{0};
+  // Once the process is interrupted (core/interrupt.h) an interruptible request
+  // is not sent, and one in flight is cut within a moment: Send returns
+  // Cancelled. Clean-up requests (aborting a multipart upload) are not
+  // interruptible: they must still go out after the interrupt.
+  bool interruptible = true;
 };
 
 struct HttpResponse {

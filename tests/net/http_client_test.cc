@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <thread>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "net/test_http_server.h"
 
 namespace ch::net {
@@ -205,6 +207,59 @@ TEST(HttpClientTest, StalledResponseIsCutAsUnavailable) {
   Result<HttpResponse> resp = client->Send(req);
   EXPECT_EQ(resp.status().code(), StatusCode::kUnavailable) << resp.status().ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2200));
+}
+
+// The interrupt flag is process-wide: each case leaves it cleared.
+class HttpClientInterruptTest : public ::testing::Test {
+ protected:
+  void TearDown() override { ClearInterruptForTest(); }
+};
+
+TEST_F(HttpClientInterruptTest, InterruptedRequestIsNotSentButCleanUpStillIs) {
+  std::atomic<int> seen{0};
+  TestHttpServer server([&](const TestRequest&) {
+    ++seen;
+    return TestResponse{};
+  });
+  auto client = NewClient();
+  RequestInterrupt(SIGINT);
+  HttpRequest req;
+  req.url = server.url() + "/after-interrupt";
+  Result<HttpResponse> refused = client->Send(req);
+  EXPECT_EQ(refused.status().code(), StatusCode::kCancelled) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("interrupted (SIGINT)"), std::string::npos);
+  EXPECT_EQ(seen.load(), 0);
+  req.interruptible = false;  // e.g. aborting a multipart upload
+  Result<HttpResponse> cleanup = client->Send(req);
+  ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
+  EXPECT_EQ(cleanup->status, 200);
+  EXPECT_EQ(seen.load(), 1);
+}
+
+TEST_F(HttpClientInterruptTest, InterruptCutsAStalledTransferWithinAboutASecond) {
+  TestHttpServer server([](const TestRequest&) {
+    TestResponse r;
+    r.body = "late";
+    r.stall_before_body = std::chrono::milliseconds(3500);
+    return r;
+  });
+  HttpClientOptions options;
+  options.stall_timeout = std::chrono::seconds(30);
+  auto client = NewClient(options);
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    RequestInterrupt(SIGTERM);
+  });
+  HttpRequest req;
+  req.url = server.url() + "/stall";
+  auto start = std::chrono::steady_clock::now();
+  Result<HttpResponse> resp = client->Send(req);
+  auto took = std::chrono::steady_clock::now() - start;
+  interrupter.join();
+  EXPECT_EQ(resp.status().code(), StatusCode::kCancelled) << resp.status().ToString();
+  EXPECT_NE(resp.status().message().find("interrupted (SIGTERM)"), std::string::npos);
+  // libcurl calls the progress check at least once a second while nothing moves.
+  EXPECT_LT(took, std::chrono::milliseconds(2500));
 }
 
 TEST(HttpClientTest, ConnectionResetMidBodyIsUnavailable) {

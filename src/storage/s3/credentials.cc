@@ -87,6 +87,8 @@ Result<Credentials> ParseCredentialsJson(const std::string& body, const std::str
 Result<std::string> FetchText(net::HttpClient& http, net::HttpRequest req,
                               const std::string& what) {
   req.timeout = std::chrono::milliseconds(2000);
+  // Short and bounded; the clean-up after an interrupt may need fresh credentials.
+  req.interruptible = false;
   ASSIGN_OR_RETURN(net::HttpResponse resp, http.Send(req));
   if (resp.status == 401 || resp.status == 403) {
     return Status::PermissionDenied(what + ": HTTP " + std::to_string(resp.status));

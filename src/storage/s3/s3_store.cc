@@ -6,6 +6,7 @@
 #include <ctime>
 #include <thread>
 
+#include "core/interrupt.h"
 #include "storage/md5.h"
 #include "storage/posix_file.h"
 #include "storage/s3/errors.h"
@@ -88,6 +89,7 @@ Result<net::HttpResponse> S3Store::SendOnce(const Call& call,
   }
   req.on_body = call.on_body;
   req.on_response_start = call.on_response_start;
+  req.interruptible = call.interruptible;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
   req.timeout = std::max(left, std::chrono::milliseconds(1));
@@ -119,7 +121,11 @@ Result<net::HttpResponse> S3Store::Execute(const Call& call, std::string_view co
       return Status(st.code(), st.message() + " (deadline of " +
                                    std::to_string(options_.timeout.count()) + " s reached)");
     }
-    std::this_thread::sleep_for(pause);
+    if (!call.interruptible) {
+      std::this_thread::sleep_for(pause);
+    } else if (!SleepUnlessInterrupted(pause)) {
+      return InterruptedStatus(context);
+    }
   }
 }
 

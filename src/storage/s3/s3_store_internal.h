@@ -35,6 +35,8 @@ struct S3Store::Call {
   // Checks a complete 2xx answer (e.g. its body against a checksum); a retryable
   // error retries the request like a 5xx would.
   std::function<Status(const net::HttpResponse&)> validate;
+  // False for clean-up (AbortMultipartUpload): it must go out after an interrupt.
+  bool interruptible = true;
 };
 
 namespace internal {

@@ -8,6 +8,7 @@
 #include <future>
 #include <type_traits>
 
+#include "core/interrupt.h"
 #include "storage/file_md5.h"
 #include "storage/md5.h"
 #include "storage/md5_lanes.h"
@@ -343,6 +344,10 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   std::deque<UploadPart> ready;  // hashed, waiting for a slot
   int number = 0;
   while (failure.ok()) {
+    if (Interrupted()) {  // no more parts read and hashed for nothing
+      failure = InterruptedStatus(context);
+      break;
+    }
     if (ready.empty()) {
       if (holds_memory) {
         while (in_flight.size() > slots - wave) collect_one();
@@ -385,6 +390,7 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   }
   Call abort{"DELETE", ref.bucket, ref.key};
   abort.query = {{"uploadId", upload_id}};
+  abort.interruptible = false;  // the reason for an interrupt's wait: no parts left behind
   Execute(abort, context + ": abort").status().IgnoreError();  // the first error is the story
   return failure.WithContext("put " + ref.ToString());
 }
