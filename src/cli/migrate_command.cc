@@ -13,6 +13,7 @@
 #include "cli/location.h"
 #include "cli/progress.h"
 #include "cli/store_factory.h"
+#include "core/interrupt.h"
 #include "jobs/migrate/digest_cache.h"
 #include "jobs/migrate/migrate.h"
 #include "storage/local_store.h"
@@ -227,6 +228,12 @@ Status RunMigrate(CommandContext& ctx, const MigrateArgs& args) {
   RETURN_IF_ERROR(report.status());
   PrintSummary(*report);
   RETURN_IF_ERROR(WriteReport(*report, args.report));
+  if (report->interrupted) {
+    return Status::Cancelled(InterruptedStatus("migrate").message() + ": " +
+                             std::to_string(report->cut) +
+                             " transfers cut short (nothing of them left behind), " +
+                             std::to_string(report->failed) + " failed; run it again to finish");
+  }
   if (report->ok()) return Status::Ok();
   std::string msg = "migrate: " + std::to_string(report->failed) + " objects failed" +
                     (args.report.empty() ? " (report above)" : "; see " + args.report);

@@ -11,6 +11,7 @@
 #include "cli/std_streams.h"
 #include "cli/store_verbs.h"
 #include "core/bounded_workers.h"
+#include "core/interrupt.h"
 #include "core/os_error.h"
 #include "storage/durable_batch.h"
 
@@ -115,7 +116,7 @@ Status CopyObject(ObjectStore& store, const CpArgs& args, const ObjectRef& from,
 // the bytes, the counts, and each failure reported on stderr as it happens.
 class TreeTally {
  public:
-  explicit TreeTally(std::string label) : bar_(std::move(label), std::nullopt) {}
+  explicit TreeTally(std::string label) : label_(label), bar_(std::move(label), std::nullopt) {}
 
   ProgressCallback Progress() {
     return [this](uint64_t n) { bar_.Add(n); };
@@ -124,6 +125,10 @@ class TreeTally {
     std::lock_guard<std::mutex> lock(mu_);
     ++total_;
     if (status.ok()) return;
+    if (status.IsCancelled()) {  // cut short by the interrupt: Summary says so once
+      ++cut_;
+      return;
+    }
     ++failed_;
     Report(status);
   }
@@ -134,20 +139,29 @@ class TreeTally {
     failed_ += std::max<size_t>(committed.failed, 1);
     Report(committed.status);
   }
-  // Ok when nothing failed; otherwise one error counting the failures.
+  // Ok when nothing failed; otherwise one error counting the failures;
+  // Cancelled, with the counts, once interrupted.
   Status Summary(const std::string& what) {
     bar_.Finish();
     std::lock_guard<std::mutex> lock(mu_);
+    if (Interrupted()) {
+      return Status::Cancelled(InterruptedStatus(label_).message() + ": " +
+                               std::to_string(total_ - failed_ - cut_) + " " + what + " done, " +
+                               std::to_string(cut_) + " cut short, " + std::to_string(failed_) +
+                               " failed; the rest were not started");
+    }
     if (failed_ == 0) return Status::Ok();
     return Status::IOError(std::to_string(failed_) + " of " + std::to_string(total_) + " " + what +
                            " failed (listed above)");
   }
 
  private:
+  std::string label_;
   ProgressBar bar_;
   std::mutex mu_;
   size_t total_ = 0;
   size_t failed_ = 0;
+  size_t cut_ = 0;  // cancelled by the interrupt
 };
 
 // Files or objects in flight at once: --jobs, else the configured concurrency.
@@ -177,14 +191,15 @@ Status UploadTree(CommandContext& ctx, const CpArgs& args, const fs::path& dir,
   std::error_code ec;
   {
     BoundedWorkers<Item> workers(jobs, static_cast<size_t>(jobs) * 4, [&](Item& item) {
+      if (Interrupted()) return;  // queued, never started
       ObjectRef ref{to.bucket, std::move(item.key), {}};
       Result<PutOptions> options = MakePutOptions(args, ref.key);
       if (!options.ok()) return tally.Record(options.status());
       options->progress = tally.Progress();
       tally.Record(store->PutFile(ref, item.path, *options).status());
     });
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::end(it) && !Interrupted(); it.increment(ec)) {
       std::error_code type_error;  // an entry gone since the walk read it is skipped
       if (!it->is_regular_file(type_error)) continue;
       workers.Push(Item{it->path(), to.key + it->path().lexically_relative(dir).generic_string()});
@@ -234,6 +249,7 @@ Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from
   Status listed;
   {
     BoundedWorkers<std::string> workers(jobs, static_cast<size_t>(jobs) * 4, [&](std::string& key) {
+      if (Interrupted()) return;  // queued, never started
       ObjectRef src{from.bucket, std::move(key), {}};
       if (!to.is_object) {
         tally.Record(DownloadOne(*store, src, from.key, to.path, tally.Progress(), batch));
@@ -244,13 +260,17 @@ Status CopyPrefix(CommandContext& ctx, const CpArgs& args, const ObjectRef& from
       tally.Record(CopyObject(*store, args, src, copy));
     });
     listed = ForEachObject(*store, from.bucket, from.key, [&](const ObjectInfo& info) {
+      if (Interrupted()) return InterruptedStatus("list " + from.ToString());
       workers.Push(info.key);
       return Status::Ok();
     });
   }
+  // Files already whole are kept, also after an interrupt.
   tally.RecordCommit(batch.Commit());
+  Status summary = tally.Summary(to.is_object ? "copies" : "downloads");
+  if (summary.IsCancelled()) return summary;
   RETURN_IF_ERROR(listed);
-  return tally.Summary(to.is_object ? "copies" : "downloads");
+  return summary;
 }
 
 Status RunCp(CommandContext& ctx, const CpArgs& args) {

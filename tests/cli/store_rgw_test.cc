@@ -6,53 +6,24 @@
 #include <filesystem>
 #include <map>
 
-#include "support/child.h"
+#include "cli/rgw_cli_fixture.h"
 #include "support/pattern_bytes.h"
-#include "support/rgw_env.h"
-#include "support/temp_dir.h"
 
 namespace ch::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kBucket[] = "climahealth-raw";
+constexpr const char* kBucket = kCliBucket;
 
-class StoreRgwTest : public ::testing::Test {
+class StoreRgwTest : public RgwCliTest {
  protected:
-  void SetUp() override {
-    const std::string endpoint = RgwEndpoint();
-    if (endpoint.empty()) GTEST_SKIP() << "CH_S3_ENDPOINT is not set (no Ceph RGW)";
-    store_ = MakeRgwStore(endpoint);
-    ASSERT_NE(store_, nullptr);
-    Result<bool> up = store_->BucketExists(kBucket);
-    if (!up.ok() || !*up) GTEST_SKIP() << "no RGW at " << endpoint;
-    prefix_ = RandomPrefix("cli");
-    config_ = (dir_.path() / "climahealth.toml").string();
-    WriteRgwConfig(config_, endpoint);
-  }
-  void TearDown() override {
-    if (store_ == nullptr) return;
-    std::vector<std::string> keys;
-    (void)ForEachObject(*store_, kBucket, prefix_, [&](const ObjectInfo& info) {
-      keys.push_back(info.key);
-      return Status::Ok();
-    });
-    if (!keys.empty()) (void)store_->DeleteMany(kBucket, keys);
-  }
+  StoreRgwTest() : RgwCliTest("cli") {}
 
   ChildResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(), ClimahealthBinary());
-    return RunChild(args, RgwChildEnv(config_, dir_.path().string()), dir_.path());
+    return RunChild(args, ChildEnv(), dir_.path());
   }
-  std::string Uri(const std::string& rest) const {
-    return std::string("s3://") + kBucket + "/" + prefix_ + rest;
-  }
-
-  std::unique_ptr<s3::S3Store> store_;
-  std::string prefix_;
-  TempDir dir_{"store-rgw"};
-  std::string config_;
 };
 
 TEST_F(StoreRgwTest, RecursiveCopyGoesBothWaysInParallelWithAMultipartFileByteForByte) {

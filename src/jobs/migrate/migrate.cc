@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/bounded_workers.h"
+#include "core/interrupt.h"
 #include "jobs/migrate/glob.h"
 #include "jobs/migrate/transfer.h"
 #include "obs/log.h"
@@ -22,6 +23,9 @@ class Tallier {
   void Record(Outcome::Kind kind, uint64_t bytes, Failure failure = {}) {
     std::lock_guard<std::mutex> lock(mu_);
     switch (kind) {
+      case Outcome::kCut:
+        ++report_.cut;
+        break;
       case Outcome::kCopied:
         ++report_.copied.files, report_.copied.bytes += bytes;
         break;
@@ -45,13 +49,17 @@ class Tallier {
 
 // Works one task and tallies its outcome (on a worker thread).
 void RunTask(Transferer& transferer, Tallier& tallier, Progress* progress, const Task& task) {
+  if (Interrupted()) return;  // queued, never started: the re-run does it
   Outcome outcome = transferer.Process(task);
   Failure failure;
   if (outcome.kind == Outcome::kFailed) {
     failure = Failure{transferer.SourceName(task), transferer.DestRef(task).ToString(),
                       std::move(outcome.reason)};
   }
-  if (progress != nullptr && outcome.kind != Outcome::kSkipped) ++progress->done_files;
+  if (progress != nullptr &&
+      (outcome.kind == Outcome::kCopied || outcome.kind == Outcome::kFailed)) {
+    ++progress->done_files;
+  }
   tallier.Record(outcome.kind, task.source.size, std::move(failure));
 }
 
@@ -81,7 +89,7 @@ class Planner {
     if (dest_exists) {
       ASSIGN_OR_RETURN(d, dst->Next());
     }
-    while (s || d) {
+    while ((s || d) && !Interrupted()) {
       if (s && (!d || s->rel < d->rel)) {
         OnSource(m, std::move(*s), std::nullopt);
         ASSIGN_OR_RETURN(s, src->Next());
@@ -94,6 +102,7 @@ class Planner {
         ASSIGN_OR_RETURN(d, dst->Next());
       }
     }
+    if (Interrupted()) return Status::Ok();  // the report says so; deletes wait for a whole walk
     return FlushDeletes(m);
   }
 
@@ -236,6 +245,7 @@ Result<MigrateReport> Migrate(const Source& source, ObjectStore& destination,
     }
   }
   RETURN_IF_ERROR(status.WithContext("migrate"));
+  report.interrupted = Interrupted();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -101,8 +101,13 @@ struct MigrateReport {
   std::vector<Failure> failures;             // the first max_listed_failures
   std::vector<std::string> aborted_uploads;  // stale multipart uploads removed
   double seconds = 0;
+  // Stopped by an interrupt (core/interrupt.h): the transfers in flight were cut
+  // (none is counted as failed; each left nothing behind), the rest not started.
+  // A re-run finishes the job.
+  bool interrupted = false;
+  uint64_t cut = 0;  // transfers cut short by the interrupt
 
-  bool ok() const { return failed == 0; }
+  bool ok() const { return failed == 0 && !interrupted; }
 };
 
 // The report as a JSON document (mode, tallies, failures with reasons).

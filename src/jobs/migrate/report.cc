@@ -86,6 +86,8 @@ std::string ReportToJson(const MigrateReport& report) {
       {"failed", report.failed},
       {"failures", failures},
       {"aborted_uploads", report.aborted_uploads},
+      {"interrupted", report.interrupted},
+      {"cut_short", report.cut},
       {"seconds", report.seconds},
   };
   // Names come from the file system and may not be UTF-8: replace, never throw.

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
-#include <thread>
 
+#include "core/interrupt.h"
 #include "core/os_error.h"
 #include "obs/log.h"
 
@@ -53,7 +53,7 @@ class FileSource final : public ByteSource {
       ssize_t got = ::read(fd_, buf, n);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) return StatusFromErrno(errno, "read source file");
-      throttle_.Acquire(static_cast<uint64_t>(got));
+      if (!throttle_.Acquire(static_cast<uint64_t>(got))) return InterruptedStatus("read source");
       progress_(static_cast<uint64_t>(got));
       return static_cast<size_t>(got);
     }
@@ -75,8 +75,8 @@ Digest DigestOf(std::string_view bytes, uint64_t part_size, uint64_t threshold) 
 
 }  // namespace
 
-void Throttle::Acquire(uint64_t bytes) {
-  if (rate_ == 0 || bytes == 0) return;
+bool Throttle::Acquire(uint64_t bytes) {
+  if (rate_ == 0 || bytes == 0) return true;
   Clock::time_point now = Clock::now();
   Clock::time_point wake;
   {
@@ -87,7 +87,8 @@ void Throttle::Acquire(uint64_t bytes) {
         std::chrono::duration<double>(static_cast<double>(bytes) / static_cast<double>(rate_)));
     wake = next_;
   }
-  if (wake > now) std::this_thread::sleep_until(wake);
+  if (wake <= now) return true;
+  return SleepUnlessInterrupted(std::chrono::ceil<std::chrono::milliseconds>(wake - now));
 }
 
 std::string Transferer::SourceName(const Task& task) const {
@@ -118,7 +119,10 @@ Outcome Transferer::Process(const Task& task) {
   const bool verify = options_.mode == Mode::kVerify;
   if (task.destination && task.destination->size == task.source.size) {
     Result<Verdict> verdict = Compare(task);
-    if (!verdict.ok()) return Outcome{Outcome::kFailed, verdict.status().ToString()};
+    if (!verdict.ok()) {
+      if (verdict.status().IsCancelled()) return Outcome{Outcome::kCut, ""};
+      return Outcome{Outcome::kFailed, verdict.status().ToString()};
+    }
     if (*verdict == Verdict::kEqual) return Outcome{Outcome::kSkipped, ""};
     if (verify) return Outcome{Outcome::kFailed, "content differs from the source (checksum)"};
     if (options_.progress != nullptr) {
@@ -138,6 +142,7 @@ Outcome Transferer::Process(const Task& task) {
     if (last.ok()) return Outcome{Outcome::kCopied, ""};
     if (!Retryable(last)) break;
   }
+  if (last.IsCancelled()) return Outcome{Outcome::kCut, ""};
   return Outcome{Outcome::kFailed, last.ToString()};
 }
 
@@ -219,7 +224,7 @@ Status Transferer::UploadFile(const std::string& path, const ObjectRef& to, uint
     Remember(path, file.stamp, digest);
     put.metadata[kMd5MetadataKey] = digest.md5;
     put.content_md5 = digest.md5;
-    throttle_.Acquire(bytes.size());
+    if (!throttle_.Acquire(bytes.size())) return InterruptedStatus("put " + to.ToString());
     ASSIGN_OR_RETURN(ObjectInfo info, dest_.Put(to, bytes, put));
     AddProgress(bytes.size());
     return VerifyCopy(info, digest, to);
@@ -259,7 +264,7 @@ Status Transferer::CopyFromStore(const Task& task, const ObjectRef& from, const 
     put.content_type = GuessContentType(to.key);
     put.metadata[kMd5MetadataKey] = digest.md5;
     put.content_md5 = digest.md5;
-    throttle_.Acquire(bytes.size());
+    if (!throttle_.Acquire(bytes.size())) return InterruptedStatus("put " + to.ToString());
     ASSIGN_OR_RETURN(ObjectInfo info, dest_.Put(to, bytes, put));
     AddProgress(bytes.size());
     return VerifyCopy(info, digest, to);

@@ -20,7 +20,8 @@ namespace ch::migrate {
 class Throttle {
  public:
   explicit Throttle(uint64_t bytes_per_second) : rate_(bytes_per_second) {}
-  void Acquire(uint64_t bytes);
+  // Waits until `bytes` more keep to the rate; false if an interrupt cut the wait.
+  [[nodiscard]] bool Acquire(uint64_t bytes);
   bool Limited() const { return rate_ > 0; }
 
  private:
@@ -37,7 +38,8 @@ struct Task {
 };
 
 struct Outcome {
-  enum Kind { kCopied, kSkipped, kFailed } kind = kSkipped;
+  // kCut: stopped by an interrupt, nothing left behind (neither copied nor failed).
+  enum Kind { kCopied, kSkipped, kFailed, kCut } kind = kSkipped;
   std::string reason;  // for kFailed
 };
 

@@ -75,6 +75,38 @@ class MigrateRgwTest : public ::testing::Test {
     return store_->ListOpenUploads(kBucket, prefix_).value();
   }
 
+  // Three multipart files and forty small ones below src_/data/raw (seeds
+  // from `seed` on), as relative path → bytes.
+  std::map<std::string, std::string> WriteMixedTree(unsigned seed) {
+    std::map<std::string, std::string> files;
+    files["a-big-1.bin"] = PatternBytes(7 << 20, seed);
+    files["a-big-2.bin"] = PatternBytes(12 << 20, seed + 1);
+    files["a-big-3.bin"] = PatternBytes(20 << 20, seed + 2);
+    for (unsigned i = 0; i < 40; ++i)
+      files["small/" + std::to_string(i) + ".bin"] = PatternBytes(100 << 10, seed + 10 + i);
+    for (const auto& [rel, bytes] : files) WriteFile(src_ / "data/raw" / rel, bytes);
+    return files;
+  }
+
+  // A throttled migrate of src_ as a child process, not waited for.
+  std::unique_ptr<Child> StartThrottledMigrate() {
+    return std::make_unique<Child>(
+        std::vector<std::string>{ClimahealthBinary(), "migrate", src_.string(), "--map",
+                                 "data/raw/=" + std::string(kBucket) + "/" + prefix_ + "raw/",
+                                 "--no-progress", "--report", Report(), "--bwlimit", "6M", "-j",
+                                 "2"},
+        RgwChildEnv(config_, dir_.path().string()), dir_.path());
+  }
+
+  // Waits (40 s at most) until an object has arrived and a multipart upload is open.
+  void WaitForAnUploadInFlight() {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (store_->Size(kBucket, prefix_).value().objects >= 1 && !OpenUploads().empty()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
   std::string endpoint_;
   std::unique_ptr<s3::S3Store> store_;
   std::string prefix_;
@@ -146,31 +178,13 @@ TEST_F(MigrateRgwTest, GeneratedTreeArrivesByteForByteAndReRunsAreIncremental) {
 }
 
 TEST_F(MigrateRgwTest, KilledMidwayThenReRunFinishesWithoutDuplicatesOrOrphanedUploads) {
-  std::map<std::string, std::string> files;
-  files["a-big-1.bin"] = PatternBytes(7 << 20, 11);
-  files["a-big-2.bin"] = PatternBytes(12 << 20, 12);
-  files["a-big-3.bin"] = PatternBytes(20 << 20, 13);
-  for (int i = 0; i < 40; ++i)
-    files["small/" + std::to_string(i) + ".bin"] = PatternBytes(100 << 10, i);
-  for (const auto& [rel, bytes] : files) WriteFile(src_ / "data/raw" / rel, bytes);
-
-  Child child({ClimahealthBinary(), "migrate", src_.string(), "--map",
-               "data/raw/=" + std::string(kBucket) + "/" + prefix_ + "raw/", "--no-progress",
-               "--bwlimit", "6M", "-j", "2"},
-              RgwChildEnv(config_, dir_.path().string()), dir_.path());
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(40);
-  size_t present = 0;
-  std::vector<std::string> open;
-  while (std::chrono::steady_clock::now() < deadline) {
-    present = store_->Size(kBucket, prefix_).value().objects;
-    open = OpenUploads();
-    if (present >= 1 && !open.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  child.Kill();
-  ASSERT_EQ(child.Wait().exit_code, -SIGKILL);
-  present = store_->Size(kBucket, prefix_).value().objects;
-  open = OpenUploads();
+  std::map<std::string, std::string> files = WriteMixedTree(11);
+  std::unique_ptr<Child> child = StartThrottledMigrate();
+  WaitForAnUploadInFlight();
+  child->Kill();
+  ASSERT_EQ(child->Wait().exit_code, -SIGKILL);
+  const size_t present = store_->Size(kBucket, prefix_).value().objects;
+  const std::vector<std::string> open = OpenUploads();
   EXPECT_GE(present, 1u);
   EXPECT_FALSE(open.empty()) << "the kill should have caught a multipart upload in flight";
   EXPECT_LT(present, files.size());
@@ -182,6 +196,41 @@ TEST_F(MigrateRgwTest, KilledMidwayThenReRunFinishesWithoutDuplicatesOrOrphanedU
   EXPECT_EQ(r["copied"]["files"], files.size() - present);
   EXPECT_EQ(r["aborted_uploads"].size(), open.size());
   EXPECT_TRUE(OpenUploads().empty());
+  for (const auto& [rel, bytes] : files) {
+    Result<std::string> got = store_->Get(ObjectRef{kBucket, prefix_ + "raw/" + rel, ""});
+    ASSERT_TRUE(got.ok()) << rel;
+    EXPECT_TRUE(*got == bytes) << rel;
+  }
+}
+
+TEST_F(MigrateRgwTest, InterruptedBySigintItAbortsItsUploadsExits130AndTheReRunFinishes) {
+  std::map<std::string, std::string> files = WriteMixedTree(21);
+  std::unique_ptr<Child> child = StartThrottledMigrate();
+  WaitForAnUploadInFlight();
+  ASSERT_FALSE(OpenUploads().empty()) << "the interrupt should catch a multipart upload in flight";
+  auto start = std::chrono::steady_clock::now();
+  ::kill(child->pid(), SIGINT);
+  ChildResult stopped = child->Wait();
+  // The bandwidth limit would hold it for seconds more; the interrupt cuts the wait.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(stopped.exit_code, 128 + SIGINT) << stopped.err;
+  EXPECT_NE(stopped.err.find("run it again to finish"), std::string::npos) << stopped.err;
+  EXPECT_TRUE(OpenUploads().empty()) << "an interrupted run aborts its own uploads";
+  nlohmann::json r = ReadReport();
+  EXPECT_TRUE(r["interrupted"].get<bool>());
+  EXPECT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["failed"], 0) << "cut transfers are not failures";
+  const size_t present = store_->Size(kBucket, prefix_).value().objects;
+  EXPECT_EQ(r["copied"]["files"], present) << "each copied object arrived whole, no other did";
+  EXPECT_LT(present, files.size());
+
+  ChildResult resumed = Migrate();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  nlohmann::json again = ReadReport();
+  EXPECT_FALSE(again["interrupted"].get<bool>());
+  EXPECT_EQ(again["skipped"]["files"], present);
+  EXPECT_EQ(again["copied"]["files"], files.size() - present);
+  EXPECT_TRUE(again["aborted_uploads"].empty()) << "nothing was left open to abort";
   for (const auto& [rel, bytes] : files) {
     Result<std::string> got = store_->Get(ObjectRef{kBucket, prefix_ + "raw/" + rel, ""});
     ASSERT_TRUE(got.ok()) << rel;
