@@ -231,7 +231,7 @@ Status RunMigrate(CommandContext& ctx, const MigrateArgs& args) {
   if (report->interrupted) {
     return Status::Cancelled(InterruptedStatus("migrate").message() + ": " +
                              std::to_string(report->cut) +
-                             " transfers cut short (nothing of them left behind), " +
+                             " transfers cut short (none left partial), " +
                              std::to_string(report->failed) + " failed; run it again to finish");
   }
   if (report->ok()) return Status::Ok();

@@ -102,7 +102,9 @@ struct MigrateReport {
   std::vector<std::string> aborted_uploads;  // stale multipart uploads removed
   double seconds = 0;
   // Stopped by an interrupt (core/interrupt.h): the transfers in flight were cut
-  // (none is counted as failed; each left nothing behind), the rest not started.
+  // and the rest not started. A cut transfer is not a failure and leaves nothing
+  // partial: its multipart upload is aborted, and a single PUT is either absent
+  // or, if the server stored it before the cut, whole (the re-run then skips it).
   // A re-run finishes the job.
   bool interrupted = false;
   uint64_t cut = 0;  // transfers cut short by the interrupt

@@ -299,6 +299,10 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   init.query = {{"uploads", ""}};
   init.headers = internal::PutHeaders(options, options_);
   std::erase_if(init.headers, [](const auto& h) { return h.first.starts_with("if-"); });
+  // Create and complete run to their answer even after an interrupt: cut
+  // mid-flight, the server could hold an upload whose id we never learn (so
+  // cannot abort), or an object we would report as not written.
+  init.interruptible = false;
   Result<net::HttpResponse> created = Execute(init, context + ": create");
   if (!created.ok()) return WithSseHint(created.status());
   net::HttpResponse& init_resp = *created;
@@ -369,6 +373,7 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
   }
   for (UploadPart& part : ready) parts.Recycle(std::move(part));
   while (!in_flight.empty()) collect_one();
+  if (failure.ok() && Interrupted()) failure = InterruptedStatus(context);  // abort, not commit
 
   if (failure.ok()) {
     std::string body = BuildCompleteMultipart(etags);
@@ -376,13 +381,22 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
     complete.query = {{"uploadId", upload_id}};
     complete.body = body;
     complete.sign_body = true;
+    complete.interruptible = false;
     if (options.if_none_match_any) complete.headers.emplace_back("if-none-match", "*");
     if (options.if_match) complete.headers.emplace_back("if-match", *options.if_match);
     Result<net::HttpResponse> done = Execute(complete, context + ": complete");
     if (done.ok()) {
       // S3 can answer 200 to CompleteMultipartUpload and still fail: the error is in the body.
       Result<std::string> etag = ParseCompleteMultipart(done->body);
-      if (etag.ok()) return Head(ObjectRef{ref.bucket, ref.key, done->Header("x-amz-version-id")});
+      if (etag.ok()) {
+        // Written: the answer that says so is not cut by an interrupt either.
+        Call head{"HEAD", ref.bucket, ref.key};
+        const std::string version = done->Header("x-amz-version-id");
+        if (!version.empty()) head.query.emplace_back("versionId", version);
+        head.interruptible = false;
+        ASSIGN_OR_RETURN(net::HttpResponse resp, Execute(head, "head " + ref.ToString()));
+        return internal::InfoFromHeaders(ref.key, resp);
+      }
       failure = etag.status().WithContext(context);
     } else {
       failure = done.status();
