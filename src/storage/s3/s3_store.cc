@@ -198,10 +198,13 @@ Status S3Store::WithSseHint(const Status& st) const {
                                " was requested: the server may not support or allow it)");
 }
 
-Result<ObjectInfo> S3Store::Head(const ObjectRef& ref) {
+Result<ObjectInfo> S3Store::Head(const ObjectRef& ref) { return HeadObject(ref, true); }
+
+Result<ObjectInfo> S3Store::HeadObject(const ObjectRef& ref, bool interruptible) {
   RETURN_IF_ERROR(ValidateKey(ref.key));
   Call call{"HEAD", ref.bucket, ref.key};
   if (!ref.version_id.empty()) call.query.emplace_back("versionId", ref.version_id);
+  call.interruptible = interruptible;
   ASSIGN_OR_RETURN(net::HttpResponse resp, Execute(call, "head " + ref.ToString()));
   return InfoFromHeaders(ref.key, resp);
 }

@@ -126,6 +126,9 @@ class S3Store final : public ObjectStore {
 
   // Sends `call` with retries; 2xx answers are returned, others mapped to Status.
   Result<net::HttpResponse> Execute(const Call& call, std::string_view context);
+  // Head; `interruptible` false when the object was just written and its
+  // answer must not be cut by an interrupt.
+  Result<ObjectInfo> HeadObject(const ObjectRef& ref, bool interruptible);
   Result<net::HttpResponse> SendOnce(const Call& call,
                                      std::chrono::steady_clock::time_point deadline);
   std::chrono::milliseconds Backoff(int attempt);

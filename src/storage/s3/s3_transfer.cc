@@ -388,14 +388,9 @@ Result<ObjectInfo> S3Store::PutMultipart(const ObjectRef& ref, internal::PartRea
     if (done.ok()) {
       // S3 can answer 200 to CompleteMultipartUpload and still fail: the error is in the body.
       Result<std::string> etag = ParseCompleteMultipart(done->body);
+      // Written: the answer that says so is not cut by an interrupt either.
       if (etag.ok()) {
-        // Written: the answer that says so is not cut by an interrupt either.
-        Call head{"HEAD", ref.bucket, ref.key};
-        const std::string version = done->Header("x-amz-version-id");
-        if (!version.empty()) head.query.emplace_back("versionId", version);
-        head.interruptible = false;
-        ASSIGN_OR_RETURN(net::HttpResponse resp, Execute(head, "head " + ref.ToString()));
-        return internal::InfoFromHeaders(ref.key, resp);
+        return HeadObject(ObjectRef{ref.bucket, ref.key, done->Header("x-amz-version-id")}, false);
       }
       failure = etag.status().WithContext(context);
     } else {
