@@ -46,6 +46,7 @@ struct SegmentResult {
   size_t consumed = 0;  // bytes of complete rows parsed (a partial last row is left)
   int64_t lines = 0;    // line ends within the consumed bytes
   int64_t rejected = 0;
+  bool saw_quote = false;             // a row held (or may have held) a quote character
   std::vector<SegmentError> errors;   // rejected rows (first max_errors)
   std::optional<SegmentError> fatal;  // the first bad row when not skipping
 };
@@ -59,8 +60,11 @@ SegmentResult ParseSegment(const ParsePlan& plan, std::string_view data, bool fi
 
 // Row boundaries for splitting `data` (starting at a row boundary) into at
 // most `parts` pieces: offsets just after a line end with an even number of
-// quotes before it. Includes 0 and data.size().
-std::vector<size_t> SplitPoints(std::string_view data, int parts);
+// quotes before it. Includes 0 and data.size(). Without `count_quotes`, the
+// first line end past each cut, unchecked: a serial pass over the data saved
+// for input that has shown no quotes, at the price of a re-parse (see
+// ParseSegment's `consumed`) if a cut lands inside a quoted field after all.
+std::vector<size_t> SplitPoints(std::string_view data, int parts, bool count_quotes = true);
 
 // Offset just past the first row's line end, honouring quotes; npos if the
 // row does not end within `data`.

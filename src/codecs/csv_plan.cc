@@ -97,14 +97,14 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::vector<size_t> SplitPoints(std::string_view data, int parts) {
+std::vector<size_t> SplitPoints(std::string_view data, int parts, bool count_quotes) {
   std::vector<size_t> points = {0};
   size_t pos = 0;
   bool odd = false;
   for (int i = 1; i < parts; ++i) {
     size_t target = data.size() / parts * i;
     if (target <= pos) continue;
-    odd ^= (CountQuotes(data, pos, target) & 1) != 0;
+    if (count_quotes) odd ^= (CountQuotes(data, pos, target) & 1) != 0;
     pos = target;
     while (true) {
       const void* hit = std::memchr(data.data() + pos, '\n', data.size() - pos);
@@ -113,7 +113,7 @@ std::vector<size_t> SplitPoints(std::string_view data, int parts) {
         return points;
       }
       size_t nl = static_cast<size_t>(static_cast<const char*>(hit) - data.data());
-      odd ^= (CountQuotes(data, pos, nl) & 1) != 0;
+      if (count_quotes) odd ^= (CountQuotes(data, pos, nl) & 1) != 0;
       pos = nl + 1;
       if (!odd) break;
     }

@@ -7,10 +7,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
+#include <memory>
 
 #include "codecs/compression.h"
 #include "codecs/csv_parse.h"
+#include "core/fork_join.h"
 #include "core/os_error.h"
 
 namespace ch {
@@ -33,6 +34,7 @@ class CsvParserImpl {
         on_block_(std::move(on_block)),
         threshold_(std::max<size_t>(options_.block_size, 1)) {
     threads_ = options_.num_threads > 0 ? options_.num_threads : csv_internal::DefaultThreads();
+    pool_ = std::make_unique<ForkJoin>(threads_);
     prefix_ = "parse csv" + (options_.source_name.empty() ? "" : " " + options_.source_name);
   }
 
@@ -74,6 +76,10 @@ class CsvParserImpl {
   ParsePlan plan_;
   std::string prefix_;
   int threads_ = 1;
+  std::unique_ptr<ForkJoin> pool_;
+  // Whether any row so far held a quote. Until one does, blocks are split at
+  // the first line end past each cut without counting the quotes before it.
+  bool quotes_seen_ = false;
   bool header_done_ = false;
   bool emitted_ = false;
   bool finished_ = false;
@@ -216,7 +222,7 @@ Status CsvParserImpl::TryHeader(std::string_view data, bool final, size_t* used)
 
 std::vector<SegmentResult> CsvParserImpl::ParseParallel(std::string_view block, bool final) {
   int parts = block.size() >= kMinParallelBytes ? threads_ : 1;
-  std::vector<size_t> points = csv_internal::SplitPoints(block, parts);
+  std::vector<size_t> points = csv_internal::SplitPoints(block, parts, quotes_seen_);
   size_t k = points.size() - 1;
   std::vector<SegmentResult> results(k);
   spare_.resize(std::max(spare_.size(), k + 1));
@@ -225,13 +231,10 @@ std::vector<SegmentResult> CsvParserImpl::ParseParallel(std::string_view block, 
         plan_, block.substr(points[i], points[i + 1] - points[i]), final && i + 1 == k,
         options_.max_reported_errors, std::move(spare_[i]));
   };
-  {
-    std::vector<std::jthread> workers;
-    for (size_t i = 1; i < k; ++i) workers.emplace_back(parse, i);
-    parse(0);
-  }
-  // A segment that did not end on its split point means the quote-parity guess
-  // was wrong there (a stray quote in a bad row): parse the rest sequentially.
+  pool_->Run(k, parse);
+  // A segment that did not end on its split point means the split fell inside
+  // a quoted field: the quotes were not counted (none seen before this block)
+  // or a stray quote in a bad row misled the count. Parse the rest sequentially.
   for (size_t i = 0; i + 1 < k; ++i) {
     if (results[i].fatal || points[i] + results[i].consumed == points[i + 1]) continue;
     size_t from = points[i] + results[i].consumed;
@@ -240,6 +243,7 @@ std::vector<SegmentResult> CsvParserImpl::ParseParallel(std::string_view block, 
         plan_, block.substr(from), final, options_.max_reported_errors, std::move(spare_[k])));
     break;
   }
+  for (const SegmentResult& r : results) quotes_seen_ = quotes_seen_ || r.saw_quote;
   return results;
 }
 

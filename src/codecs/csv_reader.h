@@ -16,6 +16,7 @@
 namespace ch {
 
 class CsvParserImpl;
+class ForkJoin;
 
 // A push parser: feed bytes in pieces of any size, receive Tables of parsed
 // rows. Handles quoted fields with delimiters, doubled quotes and newlines,
@@ -85,7 +86,7 @@ class CsvTableBuilder : public ByteSink {
   Status OnBlock(std::span<Table> chunks);
   void ReserveForInput(const Table& first);
 
-  int threads_;
+  std::unique_ptr<ForkJoin> pool_;  // copies a block's chunks into table_
   uint64_t expected_bytes_;
   uint64_t bytes_seen_ = 0;
   bool reserved_ = false;

@@ -50,6 +50,7 @@ class SegmentParser {
         delimiter_(plan.delimiter) {
     if (reuse.schema() == plan.out_schema) {
       result_.table = std::move(reuse);
+      reused_ = true;
       for (int i = 0; i < result_.table.num_columns(); ++i)
         result_.table.mutable_column(i).Truncate(0);
     } else {
@@ -98,6 +99,7 @@ class SegmentParser {
   char delimiter_;
   std::vector<Column*> sinks_;
   std::string scratch_;
+  bool reused_ = false;     // the table came from an earlier segment
   bool have_date_ = false;  // last_date_ holds the text of a valid date, last_days_ its value
   char last_date_[10] = {};
   int32_t last_days_ = 0;
@@ -116,7 +118,9 @@ void SegmentParser::Reserve() {
 }
 
 SegmentResult SegmentParser::Run() {
-  Reserve();
+  // A recycled table has the room of the last segment, enough or nearly: a
+  // pass counting this one's lines would cost more than a rare regrowth.
+  if (!reused_) Reserve();
   while (p_ < end_) {
     const char* row_start = p_;
     int64_t row_line = lines_;
@@ -125,6 +129,7 @@ SegmentResult SegmentParser::Run() {
       ++lines_;
       continue;
     }
+    result_.saw_quote = true;  // unknown: only the fast path proves a row has none
     bool incomplete = false;
     if ((*p_ == '\n' || *p_ == '\r') && HandleBlankLine(&incomplete)) continue;
     RowEnd end = incomplete ? RowEnd::kIncomplete : ParseRow(row_line);
@@ -222,6 +227,7 @@ const char* SegmentParser::FastField(int field, const char* p, bool last) {
 // A quoted string without doubled quotes or line breaks; returns the position
 // of its delimiter or line end, or nullptr.
 const char* SegmentParser::FastQuoted(int field, const char* p, bool last) {
+  result_.saw_quote = true;
   if (plan_.fields[field].type != DataType::kString) return nullptr;
   const char* close =
       static_cast<const char*>(std::memchr(p + 1, '"', static_cast<size_t>(end_ - p - 1)));

@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "codecs/compression.h"
 #include "codecs/csv_parse.h"
 #include "codecs/csv_reader.h"
+#include "core/fork_join.h"
 #include "core/os_error.h"
 
 namespace ch {
@@ -29,7 +29,8 @@ void ReserveLike(Table* table, const Table& sample, int64_t rows) {
 }  // namespace
 
 CsvTableBuilder::CsvTableBuilder(CsvReadOptions options, uint64_t expected_bytes)
-    : threads_(options.num_threads > 0 ? options.num_threads : csv_internal::DefaultThreads()),
+    : pool_(std::make_unique<ForkJoin>(options.num_threads > 0 ? options.num_threads
+                                                               : csv_internal::DefaultThreads())),
       expected_bytes_(expected_bytes),
       parser_(std::make_unique<CsvStreamParser>(
           std::move(options), [this](std::span<Table> chunks) { return OnBlock(chunks); })) {}
@@ -47,8 +48,8 @@ void CsvTableBuilder::ReserveForInput(const Table& first) {
   ReserveLike(&table_, first, estimate + 1024);
 }
 
-// Appends a block's chunks with one thread per chunk: the columns are grown
-// once, then every chunk is copied to its own rows, so the copy and the
+// Appends a block's chunks, spread over the pool's threads: the columns are
+// grown once, then every chunk is copied to its own rows, so the copy and the
 // first touch of the new memory are spread over the threads.
 Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   if (chunks.empty()) return Status::Ok();
@@ -83,12 +84,7 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
       table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
     }
   };
-  std::vector<std::jthread> workers;
-  for (size_t j = 1; j < chunks.size() && static_cast<int>(j) < threads_; ++j)
-    workers.emplace_back(copy, j);
-  for (size_t j = 0; j < chunks.size(); ++j) {
-    if (j == 0 || static_cast<int>(j) >= threads_) copy(j);
-  }
+  pool_->Run(chunks.size(), copy);
   return Status::Ok();
 }
 

@@ -231,6 +231,53 @@ TEST(CsvStreamTest, ParallelParseOfManyBlocksMatchesOneThread) {
   EXPECT_TRUE(ParseInPieces(text, many, 4093).Equals(*expected));
 }
 
+// A block is split for the threads at the first line end past its middle.
+// Until a quote has been seen, the quotes before that point are not counted,
+// so the split can land inside a quoted field that spans lines; the parse
+// must notice and still give one thread's table. The quoted row is moved
+// across the middle of a single block, one row at a time.
+TEST(CsvStreamTest, ASplitInsideTheFirstQuotedFieldStillParsesLikeOneThread) {
+  std::string lines;
+  for (int i = 0; i < 200; ++i) lines += "line " + std::to_string(i) + "\n";
+  const std::string quoted = "\"" + lines + "\"";
+  auto row = [](int i) {
+    return "2024-01-" + std::to_string(10 + i % 19) + ",L" + std::to_string(i % 37) + "," +
+           std::to_string(i * 0.25) + ",plain\n";
+  };
+  const int rows = 40000;  // about 1.3 MB: one block, parsed by two threads
+  // The row at the middle byte of the plain rows.
+  size_t plain_bytes = 0;
+  for (int i = 0; i < rows; ++i) plain_bytes += row(i).size();
+  int middle = 0;
+  for (size_t at = 0; at < plain_bytes / 2; ++middle) at += row(middle).size();
+  CsvReadOptions one = Climate();
+  one.num_threads = 1;
+  CsvReadOptions two = Climate();
+  two.num_threads = 2;
+  int cuts_inside = 0;
+  for (int at = middle - 60; at <= middle + 20; at += 4) {
+    std::string text = "date,location_code,rainfall_mm,name\n";
+    for (int i = 0; i < rows; ++i) {
+      text += i == at ? "2024-02-01,LQ,1.5," + quoted + "\n" : row(i);
+    }
+    ASSERT_GE(text.size(), size_t{1} << 20);
+    const size_t body = text.find('\n') + 1;
+    const size_t cut = body + (text.size() - body) / 2;
+    const size_t open = text.find('"');
+    if (open < cut && cut < text.find('"', open + 1)) ++cuts_inside;
+    Result<Table> expected = ParseCsv(text, one);
+    ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+    ASSERT_EQ(expected->num_rows(), rows);
+    ASSERT_EQ(expected->column(4).String(at), lines);
+    CsvReport report;
+    Result<Table> got = ParseCsv(text, two, &report);
+    ASSERT_TRUE(got.ok()) << "quoted row " << at << ": " << got.status().ToString();
+    EXPECT_TRUE(got->Equals(*expected)) << "quoted row " << at;
+    EXPECT_EQ(report.lines, 1 + rows + 200) << "quoted row " << at;
+  }
+  EXPECT_GE(cuts_inside, 5);  // the case under test did arise
+}
+
 TEST(CsvStreamTest, ChunksArriveInOrderAndCanBeKept) {
   std::string text = "n\n";
   for (int i = 0; i < 5000; ++i) text += std::to_string(i) + "\n";
