@@ -265,6 +265,7 @@ Result<ObjectInfo> LocalStore::GetStream(const ObjectRef& ref, ByteSink& sink,
     std::string_view bytes = map.bytes();
     for (uint64_t done = 0; done < span.length;) {
       size_t take = static_cast<size_t>(std::min<uint64_t>(kReadChunk, span.length - done));
+      map.Populate(done, take);
       RETURN_IF_ERROR(sink.Write(bytes.substr(static_cast<size_t>(done), take)));
       done += take;
       map.Release(done);

@@ -324,6 +324,22 @@ void MappedRange::Release(uint64_t upto) {
   released_ = whole;
 }
 
+void MappedRange::Populate(uint64_t from, uint64_t n) const {
+#ifdef MADV_POPULATE_READ
+  if (base_ == nullptr || from >= length_) return;
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  char* base = static_cast<char*>(base_);  // page-aligned, so offsets from it round to pages
+  const auto lead = static_cast<size_t>(data_ - base);
+  const size_t begin = (lead + from) / page * page;
+  const size_t end = lead + static_cast<size_t>(n < length_ - from ? from + n : length_);
+  // Advice: a kernel without it, or a file truncated meanwhile, leaves the faults to the reads.
+  ::madvise(base + begin, end - begin, MADV_POPULATE_READ);
+#else
+  (void)from;
+  (void)n;
+#endif
+}
+
 void AdviseHugePages(char* data, size_t n) {
 #ifdef MADV_HUGEPAGE
   constexpr uintptr_t kPage = 4096;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -136,6 +137,29 @@ TEST(SequentialFileWriterTest, AFailedWriteBehindIsReportedByTheNextCall) {
   ::close(fd);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("test read-only: write"), std::string::npos) << status.ToString();
+}
+
+TEST(MappedRangeTest, PopulateKeepsToTheRangeAndTheBytes) {
+  ch::testing::TempDir dir;
+  const fs::path path = dir.path() / "mapped";
+  const std::string data = Pattern((3 << 20) + 123, 11);
+  { std::ofstream(path, std::ios::binary) << data; }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const uint64_t offset = 5000;  // not page-aligned
+  const uint64_t length = (2 << 20) + 7;
+  Result<posix::MappedRange> map = posix::MappedRange::Map(fd, offset, length, "test");
+  ::close(fd);
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  // Ranges that start or run past the end are clamped or ignored, never faulted.
+  map->Populate(0, 100);
+  map->Populate(1 << 20, 4 << 20);
+  map->Populate(length, 10);
+  map->Populate(length + 4096, 1);
+  map->Populate(100, UINT64_MAX);
+  map->Release(1 << 20);
+  map->Populate(0, length);  // the released part is mapped in again
+  EXPECT_EQ(map->bytes(), std::string_view(data).substr(offset, length));
 }
 
 TEST(PartBuffersTest, BuffersArePageAlignedBoundedAndReused) {
