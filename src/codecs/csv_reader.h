@@ -86,7 +86,8 @@ class CsvTableBuilder : public ByteSink {
   Status OnBlock(std::span<Table> chunks);
   void ReserveForInput(const Table& first);
 
-  std::unique_ptr<ForkJoin> pool_;  // copies a block's chunks into table_
+  int threads_;
+  std::unique_ptr<ForkJoin> pool_;  // copies a block's chunks into table_; started on first use
   uint64_t expected_bytes_;
   uint64_t bytes_seen_ = 0;
   bool reserved_ = false;
