@@ -34,6 +34,7 @@ class CsvParserImpl {
         on_block_(std::move(on_block)),
         threshold_(std::max<size_t>(options_.block_size, 1)) {
     threads_ = options_.num_threads > 0 ? options_.num_threads : csv_internal::DefaultThreads();
+    pool_ = std::make_unique<ForkJoin>(threads_);
     prefix_ = "parse csv" + (options_.source_name.empty() ? "" : " " + options_.source_name);
   }
 
@@ -230,13 +231,7 @@ std::vector<SegmentResult> CsvParserImpl::ParseParallel(std::string_view block, 
         plan_, block.substr(points[i], points[i + 1] - points[i]), final && i + 1 == k,
         options_.max_reported_errors, std::move(spare_[i]));
   };
-  if (k == 1) {
-    parse(0);
-  } else {
-    // Started on first use: most CSVs a process reads are too small to split.
-    if (pool_ == nullptr) pool_ = std::make_unique<ForkJoin>(threads_);
-    pool_->Run(k, parse);
-  }
+  pool_->Run(k, parse);
   // A segment that did not end on its split point means the split fell inside
   // a quoted field: the quotes were not counted (none seen before this block)
   // or a stray quote in a bad row misled the count. Parse the rest sequentially.

@@ -86,8 +86,7 @@ class CsvTableBuilder : public ByteSink {
   Status OnBlock(std::span<Table> chunks);
   void ReserveForInput(const Table& first);
 
-  int threads_;
-  std::unique_ptr<ForkJoin> pool_;  // copies a block's chunks into table_; started on first use
+  std::unique_ptr<ForkJoin> pool_;  // copies a block's chunks into table_
   uint64_t expected_bytes_;
   uint64_t bytes_seen_ = 0;
   bool reserved_ = false;

@@ -29,7 +29,8 @@ void ReserveLike(Table* table, const Table& sample, int64_t rows) {
 }  // namespace
 
 CsvTableBuilder::CsvTableBuilder(CsvReadOptions options, uint64_t expected_bytes)
-    : threads_(options.num_threads > 0 ? options.num_threads : csv_internal::DefaultThreads()),
+    : pool_(std::make_unique<ForkJoin>(options.num_threads > 0 ? options.num_threads
+                                                               : csv_internal::DefaultThreads())),
       expected_bytes_(expected_bytes),
       parser_(std::make_unique<CsvStreamParser>(
           std::move(options), [this](std::span<Table> chunks) { return OnBlock(chunks); })) {}
@@ -83,12 +84,7 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
       table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
     }
   };
-  if (chunks.size() == 1) {
-    copy(0);
-  } else {
-    if (pool_ == nullptr) pool_ = std::make_unique<ForkJoin>(threads_);
-    pool_->Run(chunks.size(), copy);
-  }
+  pool_->Run(chunks.size(), copy);
   return Status::Ok();
 }
 

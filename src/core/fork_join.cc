@@ -2,10 +2,6 @@
 
 namespace ch {
 
-ForkJoin::ForkJoin(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { Work(); });
-}
-
 ForkJoin::~ForkJoin() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -16,22 +12,23 @@ ForkJoin::~ForkJoin() {
 }
 
 void ForkJoin::Run(size_t n, const std::function<void(size_t)>& task) {
-  if (n == 0) return;
-  if (n == 1 || workers_.empty()) {
+  if (n <= 1 || threads_ == 1) {
     for (size_t i = 0; i < n; ++i) task(i);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    task_ = &task;
-    n_ = n;
-    next_ = 0;
-    finished_ = 0;
-    ++batch_;
+  if (workers_.empty()) {
+    for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
   }
-  wake_.notify_all();
   std::unique_lock<std::mutex> lock(mu_);
-  Drain(lock, batch_);
+  task_ = &task;
+  n_ = n;
+  next_ = 0;
+  finished_ = 0;
+  const uint64_t batch = ++batch_;
+  lock.unlock();
+  wake_.notify_all();
+  lock.lock();
+  Drain(lock, batch);
   done_.wait(lock, [&] { return finished_ == n_; });
   task_ = nullptr;
 }

@@ -18,13 +18,15 @@ namespace ch {
 // thread costs a fraction of that. Run is for one caller at a time.
 class ForkJoin {
  public:
-  // `threads` in all, counting the caller: threads - 1 are started (none for 1).
-  explicit ForkJoin(int threads);
+  // `threads` in all, counting the caller. The threads - 1 others start with
+  // the first batch of two or more tasks, so a pool that never gets one (a
+  // small CSV) costs no thread at all.
+  explicit ForkJoin(int threads) : threads_(threads < 1 ? 1 : threads) {}
   ~ForkJoin();
   ForkJoin(const ForkJoin&) = delete;
   ForkJoin& operator=(const ForkJoin&) = delete;
 
-  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  int threads() const { return threads_; }
 
   // Calls task(i) once for every i in [0, n), on the caller and the pool's
   // threads, and returns when all have returned. Tasks take indices in order
@@ -37,6 +39,7 @@ class ForkJoin {
   // Takes and runs indices of batch `batch` until none are left.
   void Drain(std::unique_lock<std::mutex>& lock, uint64_t batch);
 
+  const int threads_;
   std::mutex mu_;
   std::condition_variable wake_;  // a batch is posted, or the pool is closing
   std::condition_variable done_;  // the last task of a batch returned

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <iterator>
 #include <thread>
 #include <vector>
 
@@ -44,6 +46,23 @@ TEST(ForkJoinTest, TasksRunConcurrentlyOnThePoolsThreads) {
   });
   EXPECT_TRUE(met.load());
   EXPECT_NE(ran_on[0], ran_on[1]);
+}
+
+size_t ThreadsOfThisProcess() {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                                           std::filesystem::directory_iterator()));
+}
+
+TEST(ForkJoinTest, ThreadsStartWithTheFirstBatchOfTwoOrMore) {
+  const size_t before = ThreadsOfThisProcess();
+  ForkJoin pool(4);
+  pool.Run(1, [](size_t) {});
+  pool.Run(0, [](size_t) {});
+  EXPECT_EQ(ThreadsOfThisProcess(), before);
+  std::vector<std::atomic<int>> runs(2);
+  pool.Run(2, [&](size_t i) { runs[i].fetch_add(1); });
+  EXPECT_EQ(runs[0].load() + runs[1].load(), 2);
+  EXPECT_EQ(ThreadsOfThisProcess(), before + 3);
 }
 
 TEST(ForkJoinTest, OneThreadRunsEverythingOnTheCaller) {
