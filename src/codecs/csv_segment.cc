@@ -74,6 +74,7 @@ class SegmentParser {
     return *p == '\n' || (*p == '\r' && p + 1 < end_ && p[1] == '\n');
   }
   void Reserve();
+  bool FirstLineHoldsQuote(const char* row) const;
   bool HandleBlankLine(bool* incomplete);
   RowEnd ParseRow(int64_t row_line);
   FieldEnd ReadField(std::string_view* value, bool* quoted, int column, int64_t line);
@@ -129,7 +130,11 @@ SegmentResult SegmentParser::Run() {
       ++lines_;
       continue;
     }
-    result_.saw_quote = true;  // unknown: only the fast path proves a row has none
+    // A row without a quote ends at its first line end, so a quote-free first
+    // line proves the row quote-free. Checked, not assumed: every block's
+    // last row is cut short and leaves the fast path, and a false mark would
+    // make the reader count the quotes of every later block.
+    if (!result_.saw_quote) result_.saw_quote = FirstLineHoldsQuote(row_start);
     bool incomplete = false;
     if ((*p_ == '\n' || *p_ == '\r') && HandleBlankLine(&incomplete)) continue;
     RowEnd end = incomplete ? RowEnd::kIncomplete : ParseRow(row_line);
@@ -241,6 +246,12 @@ const char* SegmentParser::FastQuoted(int field, const char* p, bool last) {
 
 // A blank line: skipped, or one null value in a one-column file. Returns
 // false when the line is not blank (a lone '\r' starts a value).
+bool SegmentParser::FirstLineHoldsQuote(const char* row) const {
+  const void* nl = std::memchr(row, '\n', static_cast<size_t>(end_ - row));
+  const char* line_end = nl != nullptr ? static_cast<const char*>(nl) : end_;
+  return std::memchr(row, '"', static_cast<size_t>(line_end - row)) != nullptr;
+}
+
 bool SegmentParser::HandleBlankLine(bool* incomplete) {
   size_t len = 1;
   if (*p_ == '\r') {
