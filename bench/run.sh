@@ -27,9 +27,14 @@ MB=$(( $(stat -c %s "$FILE") / 1000000 ))
 echo "climate_data.csv: $MB MB, $(nproc) cores, best of $RUNS runs"
 rm -f "$ROOT"/runs-*.jsonl
 
-# The loaders take turns, the order turning every run, so a change in the
-# machine's speed (it shares its host) lands on all three alike.
-LOADERS=(ours pandas duckdb)
+# The loaders take turns, so a change in the machine's speed (it shares its
+# host) lands on all three alike. What a load finds also depends on the load
+# before it: this VM hands freed memory back to its host about 2 s after a
+# process frees it, and a first touch of such memory is a host fault. So the
+# rounds alternate between the two cyclic orders, and from three rounds on
+# each loader has followed each of the others (a plain rotation kept each
+# loader behind the same one).
+ORDERS=("ours pandas duckdb" "ours duckdb pandas")
 load() {
   case $1 in
     ours) "$LOAD" "$ROOT" raw-bucket raw/climate_data.csv 2 ;;
@@ -38,14 +43,16 @@ load() {
   esac
 }
 for ((r = 0; r < RUNS; r++)); do
-  for ((i = 0; i < 3; i++)); do
-    name=${LOADERS[(i + r) % 3]}
+  for name in ${ORDERS[r % 2]}; do
     load "$name" >>"$ROOT/runs-$name.jsonl"
   done
 done
 best() { # loader: the JSON line with the least seconds of its runs
   /usr/bin/python3 -c 'import sys,json; r=[json.loads(l) for l in open(sys.argv[1])]; print(json.dumps(min(r,key=lambda x:x["seconds"])))' "$ROOT/runs-$1.jsonl"
 }
+for name in ours pandas duckdb; do # every run, in order, to show the spread
+  /usr/bin/python3 -c 'import sys,json; print(sys.argv[2], "runs (s):", *["%.2f" % json.loads(l)["seconds"] for l in open(sys.argv[1])])' "$ROOT/runs-$name.jsonl" "$name"
+done
 ours=$(best ours)
 pandas=$(best pandas)
 duckdb=$(best duckdb)

@@ -49,8 +49,8 @@ void CsvTableBuilder::ReserveForInput(const Table& first) {
 }
 
 // Appends a block's chunks, spread over the pool's threads: the columns are
-// grown once, then every chunk is copied to its own rows, so the copy and the
-// first touch of the new memory are spread over the threads.
+// grown once, then each column of every chunk is copied to its own rows, so
+// the copy and the first touch of the new memory are spread over the threads.
 Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   if (chunks.empty()) return Status::Ok();
   if (!reserved_) {
@@ -79,12 +79,14 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   }
   for (int c = 0; c < ncols; ++c)
     table_.mutable_column(c).GrowForWrite(rows[0], chars[c], nulls[c]);
-  auto copy = [&](size_t j) {
-    for (int c = 0; c < ncols; ++c) {
-      table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
-    }
+  // Tasks handed out as threads come free: a thread held up by a fault on
+  // fresh memory delays one column's copy, not half the block's.
+  auto copy = [&](size_t task) {
+    size_t j = task / static_cast<size_t>(ncols);
+    int c = static_cast<int>(task % static_cast<size_t>(ncols));
+    table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
   };
-  pool_->Run(chunks.size(), copy);
+  pool_->Run(chunks.size() * static_cast<size_t>(ncols), copy);
   return Status::Ok();
 }
 
