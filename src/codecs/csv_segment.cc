@@ -55,6 +55,13 @@ class SegmentParser {
         result_.table.mutable_column(i).Truncate(0);
     } else {
       result_.table = Table(plan.out_schema);
+      // Strings start as dictionaries: the platform's string columns (location
+      // codes, states, diseases) hold few distinct values, and a column that
+      // turns out not to turns plain by itself.
+      for (int i = 0; i < result_.table.num_columns(); ++i) {
+        Column& column = result_.table.mutable_column(i);
+        if (column.type() == DataType::kString) column.UseDictionary();
+      }
     }
     sinks_.resize(plan.fields.size(), nullptr);
     for (size_t i = 0; i < plan.fields.size(); ++i) {

@@ -20,7 +20,10 @@ namespace {
 void ReserveLike(Table* table, const Table& sample, int64_t rows) {
   int64_t have = std::max<int64_t>(sample.num_rows(), 1);
   for (int i = 0; i < table->num_columns(); ++i) {
-    double chars = static_cast<double>(sample.column(i).string_data().size());
+    const Column& column = sample.column(i);
+    double chars = column.type() == DataType::kString && !column.dictionary_encoded()
+                       ? static_cast<double>(column.string_bytes())
+                       : 0.0;
     table->mutable_column(i).Reserve(
         rows, static_cast<int64_t>(chars / static_cast<double>(have) * static_cast<double>(rows)));
   }
@@ -56,14 +59,36 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   if (!reserved_) {
     reserved_ = true;
     table_ = Table(chunks[0].schema());
+    for (int c = 0; c < table_.num_columns(); ++c) {
+      if (chunks[0].column(c).dictionary_encoded()) table_.mutable_column(c).UseDictionary();
+    }
     ReserveForInput(chunks[0]);
   }
   const int ncols = table_.num_columns();
+  // Dictionary columns take the chunks' new values first (serially); a
+  // column whose dictionary outgrows its limit, or gets a chunk that turned
+  // plain, turns plain.
+  std::vector<std::vector<std::vector<int32_t>>> code_maps(
+      chunks.size(), std::vector<std::vector<int32_t>>(ncols));
+  for (int c = 0; c < ncols; ++c) {
+    Column& column = table_.mutable_column(c);
+    if (!column.dictionary_encoded()) continue;
+    bool merged = true;
+    for (size_t j = 0; j < chunks.size() && merged; ++j) {
+      const Column& from = chunks[j].column(c);
+      merged = from.dictionary_encoded() && column.MergeDictionary(from, &code_maps[j][c]);
+    }
+    if (!merged) column.DecodeDictionary();
+  }
   std::vector<int64_t> row_at(chunks.size());
   std::vector<std::vector<int64_t>> char_at(chunks.size(), std::vector<int64_t>(ncols));
   std::vector<int64_t> rows(1, table_.num_rows()), chars(ncols), nulls(ncols);
-  for (int c = 0; c < ncols; ++c)
-    chars[c] = static_cast<int64_t>(table_.column(c).string_data().size());
+  std::vector<bool> plain_string(ncols);
+  for (int c = 0; c < ncols; ++c) {
+    const Column& column = table_.column(c);
+    plain_string[c] = column.type() == DataType::kString && !column.dictionary_encoded();
+    chars[c] = plain_string[c] ? column.string_bytes() : 0;
+  }
   for (size_t j = 0; j < chunks.size(); ++j) {
     if (!(chunks[j].schema() == table_.schema())) {
       return Status::Internal("csv table builder: chunk schema differs from the table's");
@@ -73,7 +98,7 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
     for (int c = 0; c < ncols; ++c) {
       const Column& col = chunks[j].column(c);
       char_at[j][c] = chars[c];
-      chars[c] += static_cast<int64_t>(col.string_data().size());
+      if (plain_string[c]) chars[c] += col.string_bytes();
       nulls[c] += col.null_count();
     }
   }
@@ -84,7 +109,11 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   auto copy = [&](size_t task) {
     size_t j = task / static_cast<size_t>(ncols);
     int c = static_cast<int>(task % static_cast<size_t>(ncols));
-    table_.mutable_column(c).WriteAt(row_at[j], char_at[j][c], chunks[j].column(c));
+    const Column& from = chunks[j].column(c);
+    Column& to = table_.mutable_column(c);
+    to.WriteAt(row_at[j], char_at[j][c], from,
+               to.dictionary_encoded() ? std::span<const int32_t>(code_maps[j][c])
+                                       : std::span<const int32_t>());
   };
   pool_->Run(chunks.size() * static_cast<size_t>(ncols), copy);
   return Status::Ok();

@@ -112,7 +112,12 @@ void Column::AppendNulls(int64_t n) {
       u8_.resize(u8_.size() + count, 0);
       break;
     case DataType::kString:
-      offsets_.resize(offsets_.size() + count, static_cast<int64_t>(chars_.size()));
+      if (dict_) {
+        codes_.resize(codes_.size() + count, 0);  // code 0: the empty string
+        dict_rows_ += n;
+      } else {
+        offsets_.resize(offsets_.size() + count, static_cast<int64_t>(chars_.size()));
+      }
       break;
   }
   valid_.resize(valid_.size() + count, 0);
@@ -146,8 +151,11 @@ Status Column::Append(const Column& other) {
                                    std::string(DataTypeName(other.type_)) + " does not match " +
                                    std::string(DataTypeName(type_)));
   }
-  bool with_validity = other.null_count_ > 0 || !valid_.empty();
-  if (with_validity) MaterializeValidity();
+  if (&other == this) return Append(Column(other));
+  if (dict_ || other.dict_) {
+    AppendStrings(other);
+    return Status::Ok();
+  }
   i64_.insert(i64_.end(), other.i64_.begin(), other.i64_.end());
   f64_.insert(f64_.end(), other.f64_.begin(), other.f64_.end());
   i32_.insert(i32_.end(), other.i32_.begin(), other.i32_.end());
@@ -158,16 +166,20 @@ Status Column::Append(const Column& other) {
     offsets_.reserve(offsets_.size() + other.offsets_.size() - 1);
     for (size_t i = 1; i < other.offsets_.size(); ++i) offsets_.push_back(base + other.offsets_[i]);
   }
-  if (with_validity) {
-    if (other.valid_.empty()) {
-      valid_.resize(valid_.size() + static_cast<size_t>(other.size_), 1);
-    } else {
-      valid_.insert(valid_.end(), other.valid_.begin(), other.valid_.end());
-    }
-  }
+  AppendValidityOf(other);
   size_ += other.size_;
   null_count_ += other.null_count_;
   return Status::Ok();
+}
+
+void Column::AppendValidityOf(const Column& other) {
+  if (other.null_count_ == 0 && valid_.empty()) return;
+  MaterializeValidity();
+  if (other.valid_.empty()) {
+    valid_.resize(valid_.size() + static_cast<size_t>(other.size_), 1);
+  } else {
+    valid_.insert(valid_.end(), other.valid_.begin(), other.valid_.end());
+  }
 }
 
 void Column::GrowForWrite(int64_t rows, int64_t string_bytes, int64_t added_nulls) {
@@ -188,8 +200,13 @@ void Column::GrowForWrite(int64_t rows, int64_t string_bytes, int64_t added_null
       u8_.resize(n);
       break;
     case DataType::kString:
-      offsets_.resize(n + 1);
-      chars_.resize(static_cast<size_t>(string_bytes));
+      if (dict_) {
+        dict_rows_ += rows - size_;
+        codes_.resize(n);
+      } else {
+        offsets_.resize(n + 1);
+        chars_.resize(static_cast<size_t>(string_bytes));
+      }
       break;
   }
   if (with_validity) valid_.resize(n);
@@ -197,7 +214,8 @@ void Column::GrowForWrite(int64_t rows, int64_t string_bytes, int64_t added_null
   null_count_ += added_nulls;
 }
 
-void Column::WriteAt(int64_t row, int64_t char_pos, const Column& src) {
+void Column::WriteAt(int64_t row, int64_t char_pos, const Column& src,
+                     std::span<const int32_t> code_map) {
   assert(src.type_ == type_ && row + src.size_ <= size_);
   size_t r = static_cast<size_t>(row);
   size_t n = static_cast<size_t>(src.size_);
@@ -218,10 +236,22 @@ void Column::WriteAt(int64_t row, int64_t char_pos, const Column& src) {
       copy(src.u8_, u8_);
       break;
     case DataType::kString:
-      if (!src.chars_.empty()) {
-        std::memcpy(chars_.data() + char_pos, src.chars_.data(), src.chars_.size());
+      if (dict_) {
+        assert(src.dict_ && code_map.size() + 1 == src.dict_offsets_.size());
+        for (size_t i = 0; i < n; ++i) codes_[r + i] = code_map[src.codes_[i]];
+      } else if (src.dict_) {
+        for (size_t i = 0; i < n; ++i) {
+          std::string_view v = src.DictValue(src.codes_[i]);
+          if (!v.empty()) std::memcpy(chars_.data() + char_pos, v.data(), v.size());
+          char_pos += static_cast<int64_t>(v.size());
+          offsets_[r + i + 1] = char_pos;
+        }
+      } else {
+        if (!src.chars_.empty()) {
+          std::memcpy(chars_.data() + char_pos, src.chars_.data(), src.chars_.size());
+        }
+        for (size_t i = 0; i < n; ++i) offsets_[r + i + 1] = char_pos + src.offsets_[i + 1];
       }
-      for (size_t i = 0; i < n; ++i) offsets_[r + i + 1] = char_pos + src.offsets_[i + 1];
       break;
   }
   if (!valid_.empty()) {
@@ -245,6 +275,7 @@ void Column::Reserve(int64_t rows, int64_t string_bytes) {
     case DataType::kBool:
       return u8_.reserve(n);
     case DataType::kString:
+      if (dict_) return codes_.reserve(n);
       offsets_.reserve(n + 1);
       chars_.reserve(static_cast<size_t>(string_bytes));
       return;
@@ -272,8 +303,12 @@ void Column::Truncate(int64_t rows) {
       u8_.resize(n);
       break;
     case DataType::kString:
-      offsets_.resize(n + 1);
-      chars_.resize(static_cast<size_t>(offsets_[n]));
+      if (dict_) {
+        codes_.resize(n);  // the dictionary stays, for the rows appended next
+      } else {
+        offsets_.resize(n + 1);
+        chars_.resize(static_cast<size_t>(offsets_[n]));
+      }
       break;
   }
   size_ = rows;
@@ -296,6 +331,15 @@ Column Column::Take(std::span<const int64_t> indices) const {
       TakeInto(u8_, indices, &c.u8_);
       break;
     case DataType::kString: {
+      if (dict_) {
+        c.dict_ = true;
+        c.dict_rows_ = c.size_;
+        c.dict_chars_ = dict_chars_;
+        c.dict_offsets_ = dict_offsets_;
+        c.dict_slots_ = dict_slots_;
+        TakeInto(codes_, indices, &c.codes_);
+        break;
+      }
       int64_t bytes = 0;
       for (int64_t i : indices) bytes += offsets_[i + 1] - offsets_[i];
       c.chars_.reserve(static_cast<size_t>(bytes));
@@ -326,6 +370,12 @@ bool Column::Equals(const Column& other) const {
   if (type_ != other.type_ || size_ != other.size_ || null_count_ != other.null_count_)
     return false;
   if (null_count_ > 0 && valid_ != other.valid_) return false;
+  if (dict_ || other.dict_) {
+    for (int64_t i = 0; i < size_; ++i) {
+      if (String(i) != other.String(i)) return false;
+    }
+    return true;
+  }
   return SameBytes(i64_, other.i64_) && SameBytes(f64_, other.f64_) &&
          SameBytes(i32_, other.i32_) && SameBytes(u8_, other.u8_) &&
          SameBytes(chars_, other.chars_) && offsets_ == other.offsets_;

@@ -163,7 +163,7 @@ Result<Table> Table::Concatenate(std::vector<Table> chunks) {
 void Table::Reserve(int64_t rows, double string_bytes_per_row) {
   for (Column& c : columns_) {
     int64_t bytes = static_cast<int64_t>(string_bytes_per_row * static_cast<double>(rows));
-    if (c.type() == DataType::kString) bytes = std::max<int64_t>(bytes, c.string_data().size());
+    if (c.type() == DataType::kString) bytes = std::max<int64_t>(bytes, c.string_bytes());
     c.Reserve(rows, bytes);
   }
 }

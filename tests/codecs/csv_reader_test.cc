@@ -231,6 +231,46 @@ TEST(CsvStreamTest, ParallelParseOfManyBlocksMatchesOneThread) {
   EXPECT_TRUE(ParseInPieces(text, many, 4093).Equals(*expected));
 }
 
+// Strings are parsed into dictionaries; a column whose values turn out to be
+// mostly distinct (here: after 40,000 rows of five names) turns plain on the
+// way, in the chunks and in the table, and the table is still one thread's.
+TEST(CsvStreamTest, StringColumnsStayDictionariesOnlyWhileTheirValuesAreFew) {
+  std::string text = "date,location_code,rainfall_mm,name\n";
+  const int rows = 140000;
+  for (int i = 0; i < rows; ++i) {
+    text += "2024-01-" + std::to_string(10 + i % 19) + ",L" + std::to_string(i % 37) + "," +
+            std::to_string(i % 100) + "," +
+            (i < 40000 ? "n" + std::to_string(i % 5) : "id-" + std::to_string(i)) + "\n";
+  }
+  CsvReadOptions one = Climate();
+  one.num_threads = 1;
+  CsvReadOptions two = Climate();
+  two.num_threads = 2;
+  two.block_size = 64 << 10;
+  for (const CsvReadOptions& options : {one, two}) {
+    Result<Table> got = ParseCsv(text, options);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(got->num_rows(), rows);
+    EXPECT_TRUE(got->column(1).dictionary_encoded());
+    EXPECT_FALSE(got->column(4).dictionary_encoded());
+    EXPECT_EQ(got->column(1).String(38), "L1");
+    EXPECT_EQ(got->column(4).String(39999), "n4");
+    EXPECT_EQ(got->column(4).String(rows - 1), "id-" + std::to_string(rows - 1));
+    Table plain = *got;
+    for (int c : {1, 4}) plain.mutable_column(c).DecodeDictionary();
+    EXPECT_TRUE(plain.Equals(*got));
+  }
+  Result<Table> a = ParseCsv(text, one);
+  Result<Table> b = ParseCsv(text, two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(a->Equals(*b));
+  // Only the first rows: every string column stays a dictionary.
+  Result<Table> few = ParseCsv(text.substr(0, text.rfind('\n', text.find("id-")) + 1), two);
+  ASSERT_TRUE(few.ok()) << few.status().ToString();
+  EXPECT_EQ(few->num_rows(), 40000);
+  EXPECT_TRUE(few->column(4).dictionary_encoded());
+}
+
 // A block is split for the threads at the first line end past its middle.
 // Until a quote has been seen, the quotes before that point are not counted,
 // so the split can land inside a quoted field that spans lines; the parse
