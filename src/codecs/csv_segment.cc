@@ -251,14 +251,16 @@ const char* SegmentParser::FastQuoted(int field, const char* p, bool last) {
   return close + 1;
 }
 
-// A blank line: skipped, or one null value in a one-column file. Returns
-// false when the line is not blank (a lone '\r' starts a value).
+// Whether the line `row` starts (up to its line end or the segment's end)
+// holds a quote character.
 bool SegmentParser::FirstLineHoldsQuote(const char* row) const {
   const void* nl = std::memchr(row, '\n', static_cast<size_t>(end_ - row));
   const char* line_end = nl != nullptr ? static_cast<const char*>(nl) : end_;
   return std::memchr(row, '"', static_cast<size_t>(line_end - row)) != nullptr;
 }
 
+// A blank line: skipped, or one null value in a one-column file. Returns
+// false when the line is not blank (a lone '\r' starts a value).
 bool SegmentParser::HandleBlankLine(bool* incomplete) {
   size_t len = 1;
   if (*p_ == '\r') {
