@@ -14,6 +14,10 @@
 namespace ch {
 namespace {
 
+bool IsPlainString(const Column& column) {
+  return column.type() == DataType::kString && !column.dictionary_encoded();
+}
+
 // Reserves `table` for about `rows` rows, string columns in proportion to
 // what `sample` holds. Reserved but unused memory is never touched, so
 // overestimating costs address space, not resident memory.
@@ -21,9 +25,7 @@ void ReserveLike(Table* table, const Table& sample, int64_t rows) {
   int64_t have = std::max<int64_t>(sample.num_rows(), 1);
   for (int i = 0; i < table->num_columns(); ++i) {
     const Column& column = sample.column(i);
-    double chars = column.type() == DataType::kString && !column.dictionary_encoded()
-                       ? static_cast<double>(column.string_bytes())
-                       : 0.0;
+    double chars = IsPlainString(column) ? static_cast<double>(column.string_bytes()) : 0.0;
     table->mutable_column(i).Reserve(
         rows, static_cast<int64_t>(chars / static_cast<double>(have) * static_cast<double>(rows)));
   }
@@ -86,7 +88,7 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
   std::vector<bool> plain_string(ncols);
   for (int c = 0; c < ncols; ++c) {
     const Column& column = table_.column(c);
-    plain_string[c] = column.type() == DataType::kString && !column.dictionary_encoded();
+    plain_string[c] = IsPlainString(column);
     chars[c] = plain_string[c] ? column.string_bytes() : 0;
   }
   for (size_t j = 0; j < chunks.size(); ++j) {

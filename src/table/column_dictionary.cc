@@ -13,6 +13,10 @@ namespace {
 // is not judged on those alone.
 constexpr int64_t kJudgeFromRows = 1 << 16;
 
+bool WorthKeeping(int64_t distinct, int64_t rows_coded) {
+  return rows_coded < kJudgeFromRows || distinct * 2 <= rows_coded;
+}
+
 size_t HashOf(std::string_view v) { return std::hash<std::string_view>{}(v); }
 
 }  // namespace
@@ -68,7 +72,7 @@ void Column::AppendCoded(std::string_view v) {
   last_code_ = code;
   const auto distinct = static_cast<int64_t>(dict_offsets_.size() - 1);
   const bool added = static_cast<int64_t>(dict_offsets_.size()) > before;
-  if (code < 0 || (added && dict_rows_ >= kJudgeFromRows && distinct * 2 > dict_rows_)) {
+  if (code < 0 || (added && !WorthKeeping(distinct, dict_rows_))) {
     DecodeDictionary();  // mostly distinct values: plain is smaller and faster
     AppendString(v);
     return;
@@ -118,9 +122,7 @@ bool Column::MergeDictionary(const Column& src, std::vector<int32_t>* code_map) 
     (*code_map)[k] = code;
   }
   // The rule AppendString keeps, over the rows this column will have coded.
-  const int64_t rows = dict_rows_ + src.size_;
-  const auto distinct = static_cast<int64_t>(dict_offsets_.size() - 1);
-  return rows < kJudgeFromRows || distinct * 2 <= rows;
+  return WorthKeeping(static_cast<int64_t>(dict_offsets_.size() - 1), dict_rows_ + src.size_);
 }
 
 void Column::AppendStrings(const Column& other) {
