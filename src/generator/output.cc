@@ -7,6 +7,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/interrupt.h"
 #include "core/os_error.h"
 #include "generator/calendar.h"
 #include "generator/engine.h"
@@ -112,6 +113,8 @@ Status WriteDailyFiles(BlockEngine& engine, const fs::path& dir, const GenerateP
   {
     BackgroundWriter writer;
     while (engine.NextBlock()) {
+      // The files are temporary until committed: stopping here leaves none.
+      if (Interrupted()) return InterruptedStatus("generate");
       std::vector<std::string_view> texts;
       texts.reserve(kDailyDatasets.size());
       for (Dataset dataset : kDailyDatasets) texts.push_back(engine.Text(dataset));
@@ -164,13 +167,14 @@ Result<GenerationReport> GenerateToDirectory(const GeneratorOptions& options, co
   OutputFile locations_file(dir / DatasetFileName(Dataset::kLocations));
   RETURN_IF_ERROR(locations_file.Open());
   RETURN_IF_ERROR(locations_file.Write(locations_csv));
-  RETURN_IF_ERROR(locations_file.Commit());
   if (progress) progress(locations_csv.size());
   report.files.push_back(FileReport{Dataset::kLocations, locations.size(), locations_csv.size()});
   report.locations = locations.size();
 
   BlockEngine engine(engine_options, locations, kDailyDatasets);
   RETURN_IF_ERROR(WriteDailyFiles(engine, dir, progress, report));
+  // Committed after the daily files: a run stopped before them leaves the old data set whole.
+  RETURN_IF_ERROR(locations_file.Commit());
   report.seconds = SecondsSince(start);
   OutputFile manifest(dir / fs::path(kManifestKey).filename());
   RETURN_IF_ERROR(manifest.Open());

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "generator/engine.h"
 #include "generator/generator.h"
 #include "generator/internal.h"
@@ -37,7 +38,8 @@ Status StreamDailyFiles(BlockEngine& engine, ObjectStore& store, const std::stri
   Status started = uploads.Start();
   if (!started.ok()) return uploads.Finish(started).WithContext("generate");
   bool flowing = true;
-  while (flowing && engine.NextBlock()) {
+  bool interrupted = false;
+  while (flowing && !(interrupted = Interrupted()) && engine.NextBlock()) {
     for (size_t i = 0; i < kDailyDatasets.size() && flowing; ++i) {
       const std::string_view text = engine.Text(kDailyDatasets[i]);
       flowing = uploads.Push(i, std::string(text));
@@ -45,9 +47,13 @@ Status StreamDailyFiles(BlockEngine& engine, ObjectStore& store, const std::stri
     }
   }
   // A stopped upload has its own error; the others must not commit short.
-  RETURN_IF_ERROR(
-      uploads.Finish(flowing ? Status::Ok() : Status::Internal("another upload of this run failed"))
-          .WithContext("generate"));
+  Status stop = Status::Ok();
+  if (interrupted) {
+    stop = InterruptedStatus("generate");
+  } else if (!flowing) {
+    stop = Status::Internal("another upload of this run failed");
+  }
+  RETURN_IF_ERROR(uploads.Finish(stop).WithContext("generate"));
   for (Dataset dataset : kDailyDatasets) {
     const DatasetTally& tally = engine.Tally(dataset);
     report.files.push_back(FileReport{dataset, tally.rows, tally.bytes,
@@ -67,14 +73,15 @@ Result<GenerationReport> GenerateToStore(const GeneratorOptions& options, Object
   ASSIGN_OR_RETURN(EngineOptions engine_options, ToEngineOptions(options));
   const std::vector<Location> locations = BuildLocations(options.districts_per_state, options.seed);
   const std::string locations_csv = LocationsCsv(locations);
-  RETURN_IF_ERROR(PutText(store, bucket, DatasetKey(Dataset::kLocations), locations_csv, "text/csv")
-                      .WithContext("generate"));
-  if (progress) progress(locations_csv.size());
   report.files.push_back(FileReport{Dataset::kLocations, locations.size(), locations_csv.size()});
   report.locations = locations.size();
 
   BlockEngine engine(engine_options, locations, kDailyDatasets);
   RETURN_IF_ERROR(StreamDailyFiles(engine, store, bucket, progress, report));
+  // After the daily files: a run stopped before them leaves the old data set whole.
+  RETURN_IF_ERROR(PutText(store, bucket, DatasetKey(Dataset::kLocations), locations_csv, "text/csv")
+                      .WithContext("generate"));
+  if (progress) progress(locations_csv.size());
   report.seconds = SecondsSince(start);
   RETURN_IF_ERROR(PutText(store, bucket, kManifestKey, report.ManifestJson(), "application/json")
                       .WithContext("generate"));

@@ -15,6 +15,7 @@
 #include "generator/test_util.h"
 #include "storage/memory_store.h"
 #include "support/failing_put_store.h"
+#include "support/interrupting_store.h"
 #include "support/temp_dir.h"
 
 namespace ch::gen {
@@ -277,6 +278,54 @@ TEST(GeneratorTest, AFailedUploadCommitsNoneOfTheOtherDailyFilesShort) {
                           "raw/_generator_manifest.json"}) {
     EXPECT_FALSE(memory.Exists(ObjectRef{"raw-bucket", key, {}}).value()) << key;
   }
+}
+
+// Every object of `bucket`: key and bytes.
+std::map<std::string, std::string> ObjectsOf(ObjectStore& store, const std::string& bucket) {
+  std::map<std::string, std::string> objects;
+  ListOptions list;
+  list.max_keys = 1000;
+  const ListPage page = store.List(bucket, list).value();
+  for (const ObjectInfo& o : page.objects) {
+    objects[o.key] = store.Get(ObjectRef{bucket, o.key, {}}).value();
+  }
+  return objects;
+}
+
+TEST(GeneratorTest, AnInterruptMidStreamLeavesThePreviousDataSetWhole) {
+  ch::testing::ClearInterruptAtEnd clear;
+  MemoryStore memory;
+  ASSERT_TRUE(memory.CreateBucket("raw-bucket").ok());
+  ASSERT_TRUE(GenerateToStore(Small(1), memory, "raw-bucket").ok());
+  const auto before = ObjectsOf(memory, "raw-bucket");
+  ASSERT_EQ(before.size(), 5u);
+  GeneratorOptions o = Small(2);
+  o.years = 3;
+  o.districts_per_state = 2;  // another locations.csv too
+  ch::testing::InterruptingStore interrupting(memory, "raw/climate_data.csv");
+  Result<GenerationReport> report = GenerateToStore(o, interrupting, "raw-bucket");
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(report.status().IsCancelled()) << report.status().ToString();
+  EXPECT_EQ(ObjectsOf(memory, "raw-bucket"), before);
+}
+
+TEST(GeneratorTest, AnInterruptedRunIntoADirectoryLeavesItsFilesAsTheyWere) {
+  ch::testing::ClearInterruptAtEnd clear;
+  ch::testing::TempDir dir("gen-interrupt");
+  ASSERT_TRUE(GenerateToDirectory(Small(1), dir.path()).ok());
+  std::map<std::string, std::string> before;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    before[e.path().filename().string()] = ReadFile(e.path());
+  }
+  RequestInterrupt(SIGINT);
+  Result<GenerationReport> report = GenerateToDirectory(Small(2), dir.path());
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(report.status().IsCancelled()) << report.status().ToString();
+  std::map<std::string, std::string> after;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    after[e.path().filename().string()] = ReadFile(e.path());
+  }
+  EXPECT_EQ(after, before);  // no temp file either
 }
 
 TEST(GeneratorTest, BadOptionsAreRejectedNamingTheOption) {

@@ -51,6 +51,8 @@ class Child {
     }
   }
   pid_t pid() const { return pid_; }
+  // What the child has written to stderr so far.
+  std::string ErrSoFar() const { return ReadFile(err_); }
   void Kill() { ::kill(pid_, SIGKILL); }
 
   ChildResult Wait() {

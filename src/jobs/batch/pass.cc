@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/interrupt.h"
 #include "jobs/batch/clean.h"
 #include "jobs/batch/features.h"
 #include "storage/stream_uploads.h"
@@ -158,7 +159,12 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
   auto compute = [&](int i) {
     ProcessLocation(locations.codes[scope.first + i], scans, i, options.max_gap_days, &results[i]);
   };
+  bool interrupted = false;
   auto hand_over = [&](int i) {
+    if (Interrupted()) {
+      interrupted = true;
+      return flowing = false;
+    }
     LocationResult& r = results[i];
     const std::string& code = locations.codes[scope.first + i];
     for (int o = 0; o < kOutputCount && flowing; ++o) {
@@ -177,8 +183,13 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
   };
   if (flowing) ComputeInOrder(n, ThreadCount(options), compute, hand_over);
   // A stopped upload has its own error; the others must not commit short.
-  RETURN_IF_ERROR(uploads.Finish(flowing ? Status::Ok()
-                                         : Status::Internal("another output of this pass failed")));
+  Status stop = Status::Ok();
+  if (interrupted) {
+    stop = InterruptedStatus("batch");
+  } else if (!flowing) {
+    stop = Status::Internal("another output of this pass failed");
+  }
+  RETURN_IF_ERROR(uploads.Finish(stop));
   for (int o = 0; o < kOutputCount; ++o) {
     parts[o].key = keys[o];
     if (target.whole_outputs) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/interrupt.h"
+
 namespace ch::batch {
 namespace {
 
@@ -18,6 +20,8 @@ RowScanner::RowScanner(std::string source, HeaderHandler on_header, RowHandler o
 
 Status RowScanner::Write(std::string_view bytes) {
   if (!error_.ok()) return error_;
+  // Polled per chunk read, so an interrupt stops a scan within one chunk.
+  if (Interrupted()) return error_ = InterruptedStatus("read " + source_);
   bytes_ += bytes.size();
   if (carry_.empty()) {
     Result<size_t> used = Consume(bytes, false);
