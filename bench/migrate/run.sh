@@ -44,6 +44,7 @@ for i in range(big):
         for j in range(big_mib):
             f.write(bytes([i, j % 256]) + chunk[2:])
 PY
+  rm -f "$WORK"/.tree-*  # the tree of any other shape is gone
   touch "$WORK/.tree-$SMALL-$BIG-$BIG_MIB"
   # The digest cache does not trust a file changed less than 2 s before it was
   # read (it may change again within one timestamp tick): let the fresh tree age.
