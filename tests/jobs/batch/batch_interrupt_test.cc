@@ -33,8 +33,8 @@ TEST(BatchInterruptTest, AnInterruptWhileOutputsGoUpKeepsThePreviousOutputsWhole
   testing::MustRun(*store);
   const auto before = testing::Objects(*store, kBuckets.processed);
   testing::Generate(*store, 2, 1, 6, false);  // new inputs: every output would change
-  // The interrupt arrives as the features upload reads its header, before
-  // the first location is handed over.
+  // The interrupt arrives as the features upload starts reading, while most
+  // locations are still to be handed over.
   ch::testing::InterruptingStore interrupting(*store, "features_");
   BatchOptions one_group;
   one_group.threads = 2;
