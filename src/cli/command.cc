@@ -72,7 +72,8 @@ Status CommandContext::StartCommand(std::string command) {
   // Only commands that poll the flag take over the signals: any other is
   // still ended by the first Ctrl-C, as a user expects.
   if (command_ == "store cp" || command_ == "store put" || command_ == "store get" ||
-      command_ == "migrate" || command_ == "batch" || command_ == "generate") {
+      command_ == "migrate" || command_ == "batch" || command_ == "generate" ||
+      command_ == "train") {
     InstallInterruptHandlers();
   }
   return Status::Ok();

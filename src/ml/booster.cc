@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "core/interrupt.h"
+
 namespace ch::ml {
 namespace {
 
@@ -160,6 +162,8 @@ Result<Booster> Booster::Train(const DenseMatrix& x, std::span<const float> y,
   double best = 0;
   int best_round = -1;
   for (int round = 0; round < options.num_rounds; ++round) {
+    // Polled per round: a round takes milliseconds, a whole training minutes.
+    if (Interrupted()) return InterruptedStatus("train round " + std::to_string(round));
     CH_XGB(XGBoosterUpdateOneIter(handle, round, train.get()), "train round");
     if (valid_x == nullptr || options.early_stopping_rounds <= 0) continue;
     const char* names[1] = {"valid"};

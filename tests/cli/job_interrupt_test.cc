@@ -1,6 +1,7 @@
-// `climahealth batch` and `generate` stopped by SIGINT, as by a user's first
-// Ctrl-C: each exits 130 within moments, says it was interrupted, and leaves
-// the store as it was, with no new object and no temp file.
+// `climahealth batch`, `generate` and `train` stopped by SIGINT, as by a
+// user's first Ctrl-C: each exits 130 within moments, says it was
+// interrupted, and leaves what the store held as it was (batch and generate:
+// no new object and no temp file either).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -102,6 +103,27 @@ TEST_F(JobInterruptTest, GenerateStopsOnSigintAndLeavesThePreviousDataSet) {
   EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
   EXPECT_LT(took, kPrompt);
   EXPECT_EQ(FilesBelow(dir_.path() / "store"), before);
+}
+
+TEST_F(JobInterruptTest, TrainStopsOnSigintAndKeepsTheCurrentModels) {
+  ASSERT_EQ(Run("generate --years 3 --districts-per-state 0 --seed 7").exit_code, 0);
+  ASSERT_EQ(Run("batch --quiet").exit_code, 0);
+  ASSERT_EQ(Run("train --disease dengue --rounds 8 --folds 1 --fold-days 30 --quiet").exit_code, 0);
+  const auto before = FilesBelow(dir_.path() / "store");
+  auto child = Start("train");
+  Clock::duration took{};
+  ChildResult r = InterruptAt(*child, "] train: ", &took);
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
+  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
+  EXPECT_LT(took, kPrompt);
+  // Every object that was there is unchanged, the current-version pointers
+  // included; a version saved before the interrupt stays unreferenced.
+  const auto after = FilesBelow(dir_.path() / "store");
+  for (const auto& [path, bytes] : before) {
+    auto it = after.find(path);
+    ASSERT_NE(it, after.end()) << path;
+    EXPECT_EQ(it->second, bytes) << path;
+  }
 }
 
 }  // namespace

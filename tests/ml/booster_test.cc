@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 
+#include "core/interrupt.h"
 #include "ml/matrix.h"
 #include "ml_test_util.h"
 #include "table/table.h"
@@ -44,6 +46,20 @@ TEST(BoosterTest, LearnsASimpleFunction) {
     sst += y[r] * y[r];
   }
   EXPECT_LT(sse / sst, 0.05);
+}
+
+TEST(BoosterTest, AnInterruptStopsTrainingBetweenRounds) {
+  DenseMatrix x = RandomMatrix(200, 4, 1);
+  std::vector<float> y = Labels(x);
+  ClearInterruptForTest();
+  RequestInterrupt(SIGINT);
+  auto booster = Booster::Train(x, y, Regression());
+  ClearInterruptForTest();
+  ASSERT_FALSE(booster.ok());
+  EXPECT_TRUE(booster.status().IsCancelled()) << booster.status().ToString();
+  EXPECT_NE(booster.status().message().find("train round 0: interrupted (SIGINT)"),
+            std::string::npos)
+      << booster.status().ToString();
 }
 
 TEST(BoosterTest, SaveLoadRoundTripsInBothFormatsWithIdenticalPredictions) {

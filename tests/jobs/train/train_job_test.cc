@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <map>
+#include <optional>
 
+#include "core/interrupt.h"
 #include "generator/generator.h"
 #include "jobs/batch/batch_job.h"
 #include "ml/case_models.h"
@@ -137,6 +141,30 @@ TEST_F(TrainJobTest, ALosingTrainerLeavesTheWinnersPointers) {
   EXPECT_EQ(summary.status().code(), StatusCode::kPreconditionFailed);
   EXPECT_EQ(*models.CurrentVersion("scaler"), *before_scaler);  // rolled back
   EXPECT_EQ(models.LoadRiskModel("respiratory")->bytes, "other");
+}
+
+TEST_F(TrainJobTest, AnInterruptWhileTrainingLeavesEveryCurrentModelAsItWas) {
+  services::ModelService models(*store_, Buckets());
+  TrainOptions o = Fast({"dengue"});
+  o.num_rounds = 5;
+  o.folds = 1;
+  ASSERT_TRUE(RunTrain(*store_, Buckets(), o).ok());
+  std::map<std::string, std::optional<std::string>> before;
+  for (const char* name : {"scaler", "risk_dengue", "forecast_dengue"}) {
+    before[name] = models.CurrentVersion(name).value();
+    ASSERT_TRUE(before[name].has_value()) << name;
+  }
+  ClearInterruptForTest();
+  o.progress = [](std::string_view stage, std::string_view) {
+    if (stage == "train") RequestInterrupt(SIGINT);  // as the disease's training starts
+  };
+  auto summary = RunTrain(*store_, Buckets(), o);
+  ClearInterruptForTest();
+  ASSERT_FALSE(summary.ok());
+  EXPECT_TRUE(summary.status().IsCancelled()) << summary.status().ToString();
+  for (const auto& [name, version] : before) {
+    EXPECT_EQ(models.CurrentVersion(name).value(), version) << name;
+  }
 }
 
 TEST(TrainDiseaseTest, RefusesTooShortHistoryNamingTheDaysNeeded) {
