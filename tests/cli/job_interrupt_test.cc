@@ -63,16 +63,22 @@ class JobInterruptTest : public ::testing::Test {
                                    std::map<std::string, std::string>{}, dir_.path());
   }
 
-  // Sends SIGINT once the child's stderr holds `cue`, then waits for it.
-  ChildResult InterruptAt(Child& child, const std::string& cue, Clock::duration* took) {
-    EXPECT_TRUE(WaitFor([&] { return child.ErrSoFar().find(cue) != std::string::npos; },
+  // Runs `climahealth ARGS`, sends SIGINT once `delay` has passed and its
+  // stderr holds `cue`, and checks that it stopped as an interrupted
+  // command must: promptly, with exit code 130 and the reason on stderr.
+  void ExpectStopsOnSigint(const std::string& args, const std::string& cue,
+                           std::chrono::milliseconds delay = {}) {
+    auto child = Start(args);
+    std::this_thread::sleep_for(delay);
+    EXPECT_TRUE(WaitFor([&] { return child->ErrSoFar().find(cue) != std::string::npos; },
                         std::chrono::seconds(120)))
-        << "never printed '" << cue << "': " << child.ErrSoFar();
+        << "never printed '" << cue << "': " << child->ErrSoFar();
     const auto sent = Clock::now();
-    ::kill(child.pid(), SIGINT);
-    ChildResult r = child.Wait();
-    *took = Clock::now() - sent;
-    return r;
+    ::kill(child->pid(), SIGINT);
+    ChildResult r = child->Wait();
+    EXPECT_LT(Clock::now() - sent, kPrompt);
+    EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
+    EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
   }
 
   ch::testing::TempDir dir_{"job-interrupt"};
@@ -81,13 +87,8 @@ class JobInterruptTest : public ::testing::Test {
 TEST_F(JobInterruptTest, BatchStopsOnSigintAndLeavesTheStoreAsItWas) {
   ASSERT_EQ(Run("generate --years 10 --districts-per-state 10 --seed 3").exit_code, 0);
   const auto before = FilesBelow(dir_.path() / "store");
-  auto child = Start("batch");
-  Clock::duration took{};
   // "scan" is printed as the inputs start to be read: seconds of work remain.
-  ChildResult r = InterruptAt(*child, "scan", &took);
-  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
-  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
-  EXPECT_LT(took, kPrompt);
+  ExpectStopsOnSigint("batch", "scan");
   EXPECT_EQ(FilesBelow(dir_.path() / "store"), before);
 }
 
@@ -95,13 +96,8 @@ TEST_F(JobInterruptTest, GenerateStopsOnSigintAndLeavesThePreviousDataSet) {
   ASSERT_EQ(Run("generate --years 1 --districts-per-state 1 --seed 1").exit_code, 0);
   const auto before = FilesBelow(dir_.path() / "store");
   // Seconds of output still to write when the interrupt comes.
-  auto child = Start("generate --years 50 --districts-per-state 10 --seed 2");
-  Clock::duration took{};
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ChildResult r = InterruptAt(*child, "", &took);
-  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
-  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
-  EXPECT_LT(took, kPrompt);
+  ExpectStopsOnSigint("generate --years 50 --districts-per-state 10 --seed 2", "",
+                      std::chrono::milliseconds(500));
   EXPECT_EQ(FilesBelow(dir_.path() / "store"), before);
 }
 
@@ -110,12 +106,7 @@ TEST_F(JobInterruptTest, TrainStopsOnSigintAndKeepsTheCurrentModels) {
   ASSERT_EQ(Run("batch --quiet").exit_code, 0);
   ASSERT_EQ(Run("train --disease dengue --rounds 8 --folds 1 --fold-days 30 --quiet").exit_code, 0);
   const auto before = FilesBelow(dir_.path() / "store");
-  auto child = Start("train");
-  Clock::duration took{};
-  ChildResult r = InterruptAt(*child, "] train: ", &took);
-  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
-  EXPECT_NE(r.err.find("interrupted (SIGINT)"), std::string::npos) << r.err;
-  EXPECT_LT(took, kPrompt);
+  ExpectStopsOnSigint("train", "] train: ");  // as the first disease's training starts
   // Every object that was there is unchanged, the current-version pointers
   // included; a version saved before the interrupt stays unreferenced.
   const auto after = FilesBelow(dir_.path() / "store");
