@@ -292,6 +292,15 @@ std::map<std::string, std::string> ObjectsOf(ObjectStore& store, const std::stri
   return objects;
 }
 
+// Every file of `dir`: name and bytes.
+std::map<std::string, std::string> FilesIn(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    files[e.path().filename().string()] = ReadFile(e.path());
+  }
+  return files;
+}
+
 TEST(GeneratorTest, AnInterruptMidStreamLeavesThePreviousDataSetWhole) {
   ch::testing::ClearInterruptAtEnd clear;
   MemoryStore memory;
@@ -313,19 +322,12 @@ TEST(GeneratorTest, AnInterruptedRunIntoADirectoryLeavesItsFilesAsTheyWere) {
   ch::testing::ClearInterruptAtEnd clear;
   ch::testing::TempDir dir("gen-interrupt");
   ASSERT_TRUE(GenerateToDirectory(Small(1), dir.path()).ok());
-  std::map<std::string, std::string> before;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
-    before[e.path().filename().string()] = ReadFile(e.path());
-  }
+  const auto before = FilesIn(dir.path());
   RequestInterrupt(SIGINT);
   Result<GenerationReport> report = GenerateToDirectory(Small(2), dir.path());
   ASSERT_FALSE(report.ok());
   EXPECT_TRUE(report.status().IsCancelled()) << report.status().ToString();
-  std::map<std::string, std::string> after;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
-    after[e.path().filename().string()] = ReadFile(e.path());
-  }
-  EXPECT_EQ(after, before);  // no temp file either
+  EXPECT_EQ(FilesIn(dir.path()), before);  // no temp file either
 }
 
 TEST(GeneratorTest, BadOptionsAreRejectedNamingTheOption) {
