@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "core/interrupt.h"
 #include "generator/engine.h"
 #include "generator/generator.h"
 #include "generator/internal.h"
@@ -34,26 +33,20 @@ Status StreamDailyFiles(BlockEngine& engine, ObjectStore& store, const std::stri
     refs.push_back({bucket, std::string(DatasetKey(dataset)), {}});
   PutOptions put;
   put.content_type = "text/csv";
-  StreamUploads uploads(store, std::move(refs), put, kBlocksInFlight);
+  StreamUploads uploads(store, std::move(refs), put, kBlocksInFlight, "stream the daily files");
   Status started = uploads.Start();
   if (!started.ok()) return uploads.Finish(started).WithContext("generate");
+  // Push stops the flow when an upload fails or on an interrupt; Finish then
+  // commits nothing.
   bool flowing = true;
-  bool interrupted = false;
-  while (flowing && !(interrupted = Interrupted()) && engine.NextBlock()) {
+  while (flowing && engine.NextBlock()) {
     for (size_t i = 0; i < kDailyDatasets.size() && flowing; ++i) {
       const std::string_view text = engine.Text(kDailyDatasets[i]);
       flowing = uploads.Push(i, std::string(text));
       if (progress) progress(text.size());
     }
   }
-  // A stopped upload has its own error; the others must not commit short.
-  Status stop = Status::Ok();
-  if (interrupted) {
-    stop = InterruptedStatus("generate");
-  } else if (!flowing) {
-    stop = Status::Internal("another upload of this run failed");
-  }
-  RETURN_IF_ERROR(uploads.Finish(stop).WithContext("generate"));
+  RETURN_IF_ERROR(uploads.Finish(Status::Ok()).WithContext("generate"));
   for (Dataset dataset : kDailyDatasets) {
     const DatasetTally& tally = engine.Tally(dataset);
     report.files.push_back(FileReport{dataset, tally.rows, tally.bytes,

@@ -3,13 +3,16 @@
 
 #include <system_error>
 
+#include "core/interrupt.h"
+
 namespace ch {
 
 StreamUploads::StreamUploads(ObjectStore& store, std::vector<ObjectRef> refs, PutOptions options,
-                             size_t max_blocks)
+                             size_t max_blocks, std::string context)
     : store_(store),
       refs_(std::move(refs)),
       options_(std::move(options)),
+      context_(std::move(context)),
       statuses_(refs_.size()),
       stored_(refs_.size()),
       failed_first_(refs_.size()) {
@@ -30,21 +33,35 @@ Status StreamUploads::Start() {
   return Status::Ok();
 }
 
-bool StreamUploads::Push(size_t i, std::string block) { return pipes_[i]->Push(std::move(block)); }
+bool StreamUploads::Push(size_t i, std::string block) {
+  if (Interrupted()) {
+    interrupted_ = true;
+    return false;
+  }
+  if (pipes_[i]->Push(std::move(block))) return true;
+  stopped_early_ = true;
+  return false;
+}
 
 Status StreamUploads::Finish(const Status& outcome) {
+  Status stop = outcome;
+  if (stop.ok() && interrupted_) {
+    stop = InterruptedStatus(context_);
+  } else if (stop.ok() && stopped_early_) {
+    stop = Status::Internal(context_ + ": another upload stopped early");  // not committed short
+  }
   closing_ = true;
-  for (auto& pipe : pipes_) pipe->Close(outcome);
+  for (auto& pipe : pipes_) pipe->Close(stop);
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
   // The upload that failed on its own explains the run; the others only
-  // echo `outcome`.
+  // echo `stop`.
   for (size_t i = 0; i < statuses_.size(); ++i) {
     if (failed_first_[i]) return statuses_[i];
   }
-  if (!outcome.ok()) return outcome;
+  if (!stop.ok()) return stop;
   for (const Status& s : statuses_) RETURN_IF_ERROR(s);
   return Status::Ok();
 }

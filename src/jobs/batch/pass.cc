@@ -10,7 +10,6 @@
 #include <system_error>
 #include <thread>
 
-#include "core/interrupt.h"
 #include "jobs/batch/clean.h"
 #include "jobs/batch/features.h"
 #include "storage/stream_uploads.h"
@@ -136,7 +135,7 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
   for (const std::string& key : keys) refs.push_back({target.bucket, key, ""});
   PutOptions put;
   put.content_type = "text/csv";
-  StreamUploads uploads(store, std::move(refs), put, kLocationsWaitingPerOutput);
+  StreamUploads uploads(store, std::move(refs), put, kLocationsWaitingPerOutput, "batch");
   if (Status started = uploads.Start(); !started.ok()) return uploads.Finish(started);
   bool flowing = true;  // false once an upload has stopped early
   std::array<std::string, kOutputCount> headers;
@@ -159,12 +158,7 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
   auto compute = [&](int i) {
     ProcessLocation(locations.codes[scope.first + i], scans, i, options.max_gap_days, &results[i]);
   };
-  bool interrupted = false;
   auto hand_over = [&](int i) {
-    if (Interrupted()) {
-      interrupted = true;
-      return flowing = false;
-    }
     LocationResult& r = results[i];
     const std::string& code = locations.codes[scope.first + i];
     for (int o = 0; o < kOutputCount && flowing; ++o) {
@@ -181,15 +175,9 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
     r = LocationResult{};
     return flowing;
   };
+  // Push stops the flow on an interrupt too; Finish then commits nothing.
   if (flowing) ComputeInOrder(n, ThreadCount(options), compute, hand_over);
-  // A stopped upload has its own error; the others must not commit short.
-  Status stop = Status::Ok();
-  if (interrupted) {
-    stop = InterruptedStatus("batch");
-  } else if (!flowing) {
-    stop = Status::Internal("another output of this pass failed");
-  }
-  RETURN_IF_ERROR(uploads.Finish(stop));
+  RETURN_IF_ERROR(uploads.Finish(Status::Ok()));
   for (int o = 0; o < kOutputCount; ++o) {
     parts[o].key = keys[o];
     if (target.whole_outputs) {
