@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "codecs/json_codec.h"
+#include "jobs/batch/joint_end.h"
 #include "jobs/batch/part_source.h"
 #include "services/data/processed_layout.h"
 #include "table/date.h"
@@ -44,7 +45,7 @@ const Part* WholeOutput(const std::vector<ShardResult>& shards, int output) {
 // Writes one per-location output (or takes the one the pass wrote) and
 // returns its manifest entry.
 Result<Json> WriteOutput(ObjectStore& store, const std::string& bucket, int output, int32_t date,
-                         const std::vector<ShardResult>& shards) {
+                         const std::vector<ShardResult>& shards, JointEnd& end) {
   std::vector<const Part*> parts;
   for (const ShardResult& s : shards) {
     for (const Part& p : s.parts[output]) parts.push_back(&p);
@@ -58,11 +59,15 @@ Result<Json> WriteOutput(ObjectStore& store, const std::string& bucket, int outp
   }
   const std::string header = OutputHeader(output);
   const std::string key = services::ProcessedCsvKey(OutputName(output), date);
-  PartSource source(store, bucket, header, parts);
+  PartSource source(store, bucket, header, parts, &end);
   PutOptions put;
   put.content_type = "text/csv";
-  ASSIGN_OR_RETURN(ObjectInfo info, store.PutStream({bucket, key, ""}, source, put));
-  return OutputEntry(info, header.size(), parts);
+  Result<ObjectInfo> info = store.PutStream({bucket, key, ""}, source, put);
+  if (!info.ok()) {
+    end.Fail(info.status());  // the store's own failure: the others must not wait for it
+    return info.status();
+  }
+  return OutputEntry(*info, header.size(), parts);
 }
 
 void CountRules(const std::vector<Issue>& issues, BatchSummary* summary) {
@@ -134,19 +139,26 @@ Status Assemble(ObjectStore& store, const BucketNames& buckets,
   Json outputs = Json::object();
   // The outputs are written side by side: each one's MD5 and copying is
   // serial, and the feature table alone is most of the bytes.
+  // They end together (joint_end.h): one failing or interrupted keeps the
+  // others from committing.
   std::vector<Result<Json>> entries(kOutputCount, Status::Internal("batch: output not written"));
+  int joined = 0;
   for (int o = 0; o < kOutputCount; ++o) {
     if (WholeOutput(shards, o) == nullptr) {
       Announce(options, services::ProcessedCsvKey(OutputName(o), date));
+      ++joined;
     }
   }
+  JointEnd end(joined);
   {
     std::vector<std::jthread> writers;
     writers.reserve(kOutputCount);
     for (int o = 0; o < kOutputCount; ++o) {
-      writers.emplace_back([&, o] { entries[o] = WriteOutput(store, bucket, o, date, shards); });
+      writers.emplace_back(
+          [&, o] { entries[o] = WriteOutput(store, bucket, o, date, shards, end); });
     }
   }
+  RETURN_IF_ERROR(end.failure());
   for (int o = 0; o < kOutputCount; ++o) {
     ASSIGN_OR_RETURN(outputs[std::string(OutputName(o))], std::move(entries[o]));
     summary->written.push_back(outputs[std::string(OutputName(o))]["key"]);

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 
+#include "core/interrupt.h"
+
 namespace ch::batch {
 
 PartSource::PartSource(ObjectStore& store, std::string bucket, std::string header,
-                       const std::vector<const Part*>& parts)
-    : store_(store), bucket_(std::move(bucket)), header_(std::move(header)) {
+                       const std::vector<const Part*>& parts, JointEnd* end)
+    : store_(store), bucket_(std::move(bucket)), header_(std::move(header)), end_(end) {
   segments_.push_back({header_, nullptr});
   size_ = header_.size();
   for (const Part* p : parts) {
@@ -53,19 +55,43 @@ Status PartSource::FetchRange() {
   return Status::Ok();
 }
 
+Status PartSource::ArriveAtEnd() {
+  if (end_ == nullptr) return Status::Ok();
+  if (!arrived_) {
+    arrived_ = true;
+    end_status_ = end_->Arrive();
+  }
+  return end_status_;
+}
+
 Result<size_t> PartSource::Read(char* buf, size_t n) {
+  Result<size_t> got = ReadSome(buf, n);
+  if (!got.ok() && end_ != nullptr) end_->Fail(got.status());
+  return got;
+}
+
+Result<size_t> PartSource::ReadSome(char* buf, size_t n) {
   while (view_.empty()) {
+    // Polled once a range: an interrupt fails the upload, which then commits
+    // nothing.
+    if (Interrupted()) return InterruptedStatus("batch");
     if (stored_ != nullptr && stored_at_ < stored_->size) {
       RETURN_IF_ERROR(FetchRange());
       continue;
     }
     stored_ = nullptr;
-    if (next_ == segments_.size()) return size_t{0};
+    if (next_ == segments_.size()) {
+      RETURN_IF_ERROR(ArriveAtEnd());  // a store that asks past the size
+      return size_t{0};
+    }
     RETURN_IF_ERROR(Advance());
   }
   const size_t k = std::min(n, view_.size());
   std::copy_n(view_.data(), k, buf);
   view_.remove_prefix(k);
+  delivered_ += k;
+  // The last bytes, after which the store may commit, wait for the others.
+  if (delivered_ == size_) RETURN_IF_ERROR(ArriveAtEnd());
   return k;
 }
 

@@ -31,7 +31,7 @@ TEST(BatchInterruptTest, AnInterruptWhileOutputsGoUpKeepsThePreviousOutputsWhole
   auto store = testing::MakeStore();
   testing::Generate(*store, 1, 1, 6, false);
   testing::MustRun(*store);
-  const auto before = testing::Objects(*store, kBuckets.processed);
+  const auto before = testing::Digests(*store, kBuckets.processed);
   testing::Generate(*store, 2, 1, 6, false);  // new inputs: every output would change
   // The interrupt arrives as the features upload starts reading, while most
   // locations are still to be handed over.
@@ -41,7 +41,7 @@ TEST(BatchInterruptTest, AnInterruptWhileOutputsGoUpKeepsThePreviousOutputsWhole
   Result<BatchSummary> s = RunBatch(interrupting, kBuckets, one_group);
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(s.status().IsCancelled()) << s.status().ToString();
-  EXPECT_EQ(testing::Objects(*store, kBuckets.processed), before);
+  EXPECT_EQ(testing::Digests(*store, kBuckets.processed), before);
 }
 
 TEST(BatchInterruptTest, AnInterruptInALocationGroupRunLeavesNoPartsBehind) {
@@ -50,11 +50,30 @@ TEST(BatchInterruptTest, AnInterruptInALocationGroupRunLeavesNoPartsBehind) {
   testing::Generate(*store, 1, 1, 7, false);
   BatchOptions tight;
   tight.memory_budget_bytes = 2 << 20;  // several location groups, parts under a prefix
-  ch::testing::InterruptingStore interrupting(*store, "features");
+  // In the second group: the first group's parts are stored by then.
+  ch::testing::InterruptingStore interrupting(*store, "/features/0-1.csv");
   Result<BatchSummary> s = RunBatch(interrupting, kBuckets, tight);
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(s.status().IsCancelled()) << s.status().ToString();
   EXPECT_TRUE(testing::Objects(*store, kBuckets.processed).empty());
+}
+
+TEST(BatchInterruptTest, AnInterruptWhileLocationGroupsAreJoinedKeepsThePreviousOutputsWhole) {
+  ch::testing::ClearInterruptAtEnd clear;
+  auto store = testing::MakeStore();
+  testing::Generate(*store, 1, 1, 8, false);
+  testing::MustRun(*store);
+  const auto before = testing::Digests(*store, kBuckets.processed);
+  testing::Generate(*store, 2, 1, 8, false);
+  BatchOptions tight;
+  tight.memory_budget_bytes = 2 << 20;
+  // Only the joined output's key has "features_" (the groups' parts sit under
+  // ".../features/"): the interrupt comes after every group is stored.
+  ch::testing::InterruptingStore interrupting(*store, "features_");
+  Result<BatchSummary> s = RunBatch(interrupting, kBuckets, tight);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.status().IsCancelled()) << s.status().ToString();
+  EXPECT_EQ(testing::Digests(*store, kBuckets.processed), before);
 }
 
 }  // namespace

@@ -194,5 +194,22 @@ TEST(BatchJobTest, FailureMidwayKeepsThePreviousManifestAndItsOutputs) {
   EXPECT_EQ(climate->num_rows(), 365);
 }
 
+TEST(BatchJobTest, AnOutputFailingWhileLocationGroupsAreJoinedKeepsTheOthersUncommitted) {
+  auto store = testing::MakeStore();
+  testing::Generate(*store, 1, 1, 6, false);
+  testing::MustRun(*store);
+  const auto before = testing::Digests(*store, kBuckets.processed);
+  testing::Generate(*store, 2, 1, 6, false);
+  BatchOptions tight;
+  tight.memory_budget_bytes = 2 << 20;
+  // The joined features output fails after its first bytes; the three other
+  // outputs, written beside it, are smaller and would be done first.
+  ch::testing::FailingPutStore failing(*store, "features_", Status::IOError("disk full"), 16);
+  Result<BatchSummary> s = RunBatch(failing, kBuckets, tight);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "disk full");
+  EXPECT_EQ(testing::Digests(*store, kBuckets.processed), before);
+}
+
 }  // namespace
 }  // namespace ch::batch

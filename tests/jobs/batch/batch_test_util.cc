@@ -6,6 +6,7 @@
 #include "codecs/object_io.h"
 #include "generator/generator.h"
 #include "services/data/processed_layout.h"
+#include "storage/md5.h"
 
 namespace ch::batch::testing {
 
@@ -41,6 +42,12 @@ std::map<std::string, std::string> Objects(ObjectStore& store, const std::string
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
   return out;
+}
+
+std::map<std::string, std::string> Digests(ObjectStore& store, const std::string& bucket) {
+  std::map<std::string, std::string> digests;
+  for (const auto& [key, bytes] : Objects(store, bucket)) digests[key] = Md5Hex(bytes);
+  return digests;
 }
 
 BatchSummary MustRun(ObjectStore& store, BatchOptions options) {

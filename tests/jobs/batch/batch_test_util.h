@@ -21,6 +21,10 @@ Json Generate(ObjectStore& store, int years, int districts, uint64_t seed, bool 
 // Every object of `bucket`: key → bytes.
 std::map<std::string, std::string> Objects(ObjectStore& store, const std::string& bucket);
 
+// Every object in `bucket` as key -> MD5 of its bytes: a failed comparison
+// prints keys, not megabytes of CSV.
+std::map<std::string, std::string> Digests(ObjectStore& store, const std::string& bucket);
+
 // Runs the job with progress off and one thread pool size, failing the test on error.
 BatchSummary MustRun(ObjectStore& store, BatchOptions options = {});
 

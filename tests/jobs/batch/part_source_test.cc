@@ -1,8 +1,17 @@
+// PartSource: a header and stored parts read back as one stream, in ranges;
+// a changed or missing part fails it; an interrupt stops it; with a joint
+// end, its last bytes wait for the other sources.
 #include "jobs/batch/part_source.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 #include "storage/memory_store.h"
+#include "support/interrupting_store.h"
 
 namespace ch::batch {
 namespace {
@@ -85,6 +94,63 @@ TEST(PartSourceTest, StoredPartReplacedWhileReadFailsInsteadOfMixing) {
   Result<std::string> rest = Drain(source, 1 << 20);
   ASSERT_FALSE(rest.ok());
   EXPECT_EQ(rest.status().code(), StatusCode::kPreconditionFailed) << rest.status().ToString();
+}
+
+TEST(PartSourceTest, AnInterruptFailsTheNextFetch) {
+  ch::testing::ClearInterruptAtEnd clear;
+  MemoryStore store;
+  const Part part = Stored(store, "parts/0.csv", "x,1\n");
+  PartSource source(store, "parts-bucket", "h\n", {&part});
+  std::string buf(2, '\0');
+  ASSERT_EQ(source.Read(buf.data(), buf.size()).value(), 2u);  // the header
+  RequestInterrupt(SIGINT);
+  Result<size_t> next = source.Read(buf.data(), buf.size());
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.status().ToString(), Status::Cancelled("batch: interrupted (SIGINT)").ToString());
+}
+
+TEST(PartSourceTest, TheLastBytesWaitForTheOtherSourcesOfTheirJointEnd) {
+  MemoryStore store;
+  const Part part = Stored(store, "parts/0.csv", "x,1\ny,2\n");
+  JointEnd end(2);
+  PartSource source(store, "parts-bucket", "h\n", {&part}, &end);
+  std::string buf(6, '\0');
+  ASSERT_EQ(source.Read(buf.data(), buf.size()).value(), 2u);  // the header
+  ASSERT_EQ(source.Read(buf.data(), 4).value(), 4u);           // not yet the end
+  Result<size_t> last = Status::Internal("not read");
+  std::atomic<bool> returned = false;
+  std::jthread reader([&] {
+    last = source.Read(buf.data(), buf.size());
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(returned.load());  // held back
+  EXPECT_TRUE(end.Arrive().ok());
+  reader.join();
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(*last, 4u);
+  EXPECT_EQ(source.Read(buf.data(), buf.size()).value(), 0u);
+}
+
+TEST(PartSourceTest, TheLastBytesFailWhenAnotherSourceOfTheirJointEndFailed) {
+  MemoryStore store;
+  const Part part = Stored(store, "parts/0.csv", "x,1\n");
+  JointEnd end(2);
+  end.Fail(Status::IOError("disk full"));
+  PartSource source(store, "parts-bucket", "h\n", {&part}, &end);
+  Result<std::string> all = Drain(source, 64);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().message(), "disk full");
+}
+
+TEST(PartSourceTest, AFailedReadReleasesTheOtherSourcesOfItsJointEnd) {
+  MemoryStore store;
+  Part part = Stored(store, "parts/0.csv", "x,1\n");
+  ASSERT_TRUE(store.Delete({"parts-bucket", "parts/0.csv", ""}).ok());
+  JointEnd end(2);
+  PartSource source(store, "parts-bucket", "h\n", {&part}, &end);
+  ASSERT_FALSE(Drain(source, 64).ok());
+  EXPECT_TRUE(end.Arrive().IsNotFound());
 }
 
 }  // namespace
