@@ -17,6 +17,8 @@ namespace {
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
+thread_local bool t_in_cleanup = false;  // inside a CleanupScope
+
 void WriteStderr(const char* text) {
   // write(2) is async-signal-safe; a short write only shortens the notice.
   ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
@@ -45,7 +47,11 @@ void InstallInterruptHandlers() {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-bool Interrupted() { return g_signal.load(std::memory_order_relaxed) != 0; }
+bool Interrupted() { return !t_in_cleanup && g_signal.load(std::memory_order_relaxed) != 0; }
+
+CleanupScope::CleanupScope() : outer_(t_in_cleanup) { t_in_cleanup = true; }
+
+CleanupScope::~CleanupScope() { t_in_cleanup = outer_; }
 
 int InterruptSignal() { return g_signal.load(std::memory_order_relaxed); }
 

@@ -20,8 +20,24 @@ namespace ch {
 // stopping; a second one exits at once with 128 + its number.
 void InstallInterruptHandlers();
 
-// Whether an interrupt was received (or requested). Cheap: one atomic load.
+// Whether an interrupt was received (or requested), and this thread is not in
+// a CleanupScope. Cheap: one thread-local and one atomic load.
 bool Interrupted();
+
+// While one is alive on a thread, Interrupted() is false there: the clean-up
+// of an interrupted command (deleting what it had staged) must still get
+// through code that otherwise stops on an interrupt. A second signal still
+// quits at once.
+class CleanupScope {
+ public:
+  CleanupScope();
+  ~CleanupScope();
+  CleanupScope(const CleanupScope&) = delete;
+  CleanupScope& operator=(const CleanupScope&) = delete;
+
+ private:
+  bool outer_;  // whether the thread was already in one
+};
 
 // The signal that interrupted (SIGINT, SIGTERM), or 0.
 int InterruptSignal();

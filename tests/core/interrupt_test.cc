@@ -1,5 +1,6 @@
 // The interrupt flag: set by a real signal through the installed handler,
-// read by transfers, and cutting interruptible sleeps short.
+// read by transfers, cutting interruptible sleeps short, and hidden from a
+// thread while it cleans up.
 #include "core/interrupt.h"
 
 #include <gtest/gtest.h>
@@ -72,6 +73,24 @@ TEST_F(InterruptTest, SleepEndsSoonAfterAnInterrupt) {
   EXPECT_FALSE(SleepUnlessInterrupted(std::chrono::seconds(30)));
   interrupter.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(InterruptTest, ACleanupScopeHidesTheInterruptFromItsOwnThreadOnly) {
+  RequestInterrupt(SIGINT);
+  {
+    CleanupScope cleanup;
+    EXPECT_FALSE(Interrupted());
+    {
+      CleanupScope nested;
+      EXPECT_FALSE(Interrupted());
+    }
+    EXPECT_FALSE(Interrupted());  // the outer scope still holds
+    bool other_thread_sees_it = false;
+    std::thread([&] { other_thread_sees_it = Interrupted(); }).join();
+    EXPECT_TRUE(other_thread_sees_it);
+    EXPECT_EQ(InterruptSignal(), SIGINT);  // the flag itself is kept
+  }
+  EXPECT_TRUE(Interrupted());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "codecs/json_codec.h"
 #include "codecs/object_io.h"
 #include "core/available_memory.h"
+#include "core/interrupt.h"
 #include "jobs/batch/assemble.h"
 #include "jobs/batch/pass.h"
 #include "services/data/data_service.h"
@@ -288,7 +289,9 @@ Result<BatchSummary> RunBatch(ObjectStore& store, const BucketNames& buckets,
   Status status = RunStages(store, buckets, inputs, options, &summary);
   if (!status.ok()) {
     if (!options.sharded && !options.merge) {
-      // Best effort: parts of a multi-group run are useless without it.
+      // Best effort: parts of a multi-group run are useless without it. Also
+      // after an interrupt, which would otherwise stop these requests too.
+      CleanupScope cleanup;
       DeletePrefix(store, buckets.processed, ShardPrefix(inputs, false)).IgnoreError();
     }
     return status;
