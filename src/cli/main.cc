@@ -10,8 +10,9 @@ constexpr const char* kExitCodes =
     "Exit codes: 0 ok, 1 internal error, 2 invalid argument or usage, 3 not found,\n"
     "4 precondition failed or already exists, 5 permission denied, 6 unavailable (retry),\n"
     "7 corrupt data, 8 I/O error, 9 not supported; 130 (143) interrupted by SIGINT (SIGTERM):\n"
-    "store cp/put/get and migrate then stop, abort their open multipart uploads and remove\n"
-    "their temp files first (a second interrupt quits at once).\n"
+    "store cp/put/get, migrate, generate, batch and train then stop, abort their open\n"
+    "multipart uploads and remove their temp files first, committing nothing half-made\n"
+    "(a second interrupt quits at once).\n"
     "Configuration: defaults < TOML file (--config or CLIMAHEALTH_CONFIG) < environment\n"
     "(CLIMAHEALTH_STORE, CLIMAHEALTH_STORAGE_ROOT, CLIMAHEALTH_*_BUCKET, AWS_ENDPOINT_URL,\n"
     "AWS_REGION, AWS_PROFILE, ...) < these flags.";
