@@ -21,7 +21,8 @@ namespace ch {
 class StreamUploads {
  public:
   // At most `max_blocks` blocks wait for each object's upload. `context`
-  // names the job in the errors Finish makes ("batch", "generate").
+  // names the work in the errors Finish makes ("batch", "stream the daily
+  // files").
   StreamUploads(ObjectStore& store, std::vector<ObjectRef> refs, PutOptions options,
                 size_t max_blocks, std::string context);
   // Ends unfinished uploads with an error: nothing is committed short.
@@ -38,8 +39,9 @@ class StreamUploads {
   bool Push(size_t i, std::string block);
   // Ends every upload and waits. They commit only if `outcome` is OK and no
   // Push returned false; otherwise they fail, so no object is committed
-  // short. Returns the error of an upload that failed on its own, else the
-  // interrupt, else `outcome`, else the first failure.
+  // short. Returns the error of an upload that failed on its own, else
+  // `outcome` if an error, else the interrupt a Push saw, else the first
+  // failure.
   Status Finish(const Status& outcome);
   // After Finish returned OK: what each object is now.
   const std::vector<ObjectInfo>& stored() const { return stored_; }

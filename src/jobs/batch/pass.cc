@@ -137,7 +137,7 @@ Status RunPass(ObjectStore& store, const std::array<DailyFile, 3>& daily,
   put.content_type = "text/csv";
   StreamUploads uploads(store, std::move(refs), put, kLocationsWaitingPerOutput, "batch");
   if (Status started = uploads.Start(); !started.ok()) return uploads.Finish(started);
-  bool flowing = true;  // false once an upload has stopped early
+  bool flowing = true;  // false once an upload stopped early or on an interrupt
   std::array<std::string, kOutputCount> headers;
   if (target.whole_outputs) {
     for (int o = 0; o < kOutputCount && flowing; ++o) {
