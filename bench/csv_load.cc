@@ -58,9 +58,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", table.status().ToString().c_str());
     return 1;
   }
+  int decimal_columns = 0;
+  for (int c = 0; c < table->num_columns(); ++c) {
+    decimal_columns += table->column(c).decimal_encoded() ? 1 : 0;
+  }
   std::printf(
       "{\"peer\": \"climahealth\", \"seconds\": %.4f, \"rows\": %lld, \"peak_rss_mib\": %.1f, "
-      "\"baseline_rss_mib\": %.1f}\n",
-      seconds, static_cast<long long>(table->num_rows()), PeakRssMib(), baseline);
+      "\"baseline_rss_mib\": %.1f, \"decimal_columns\": %d}\n",
+      seconds, static_cast<long long>(table->num_rows()), PeakRssMib(), baseline, decimal_columns);
   return 0;
 }

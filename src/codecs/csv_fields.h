@@ -34,10 +34,22 @@ inline bool ParseInt64(std::string_view s, int64_t* out) {
 inline constexpr double kExactPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                          1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
+// A plain decimal as written: (negative ? -1 : 1) * digits / 10^frac_digits.
+struct PlainDecimal {
+  uint64_t digits = 0;
+  int frac_digits = 0;
+  bool negative = false;
+  double ToDouble() const {
+    double v = static_cast<double>(digits) / kExactPow10[frac_digits];
+    return negative ? -v : v;
+  }
+};
+
 // Parses a plain decimal ("-12.5", "3", ".5"; at most 15 digits, no exponent)
 // starting at `p`, stopping at the first other character. Returns the end of
-// the number, or nullptr if there is no such number there. Exact: see ParseDouble.
-inline const char* ParsePlainDecimal(const char* p, const char* end, double* out) {
+// the number, or nullptr if there is no such number there. ToDouble is
+// exact: see ParseDouble.
+inline const char* ParsePlainDecimal(const char* p, const char* end, PlainDecimal* out) {
   bool negative = false;
   if (p < end && *p == '-') {
     negative = true;
@@ -55,38 +67,19 @@ inline const char* ParsePlainDecimal(const char* p, const char* end, double* out
   }
   int total = int_digits + frac_digits;
   if (total == 0 || total > 15) return nullptr;
-  double v = static_cast<double>(mantissa) / kExactPow10[frac_digits];
-  *out = negative ? -v : v;
+  *out = PlainDecimal{mantissa, frac_digits, negative};
   return p;
 }
 
-// Parses a whole floating-point number, correctly rounded. Short decimals
+// Parses a whole floating-point number, correctly rounded. Plain decimals
 // ("23.45", at most 15 digits) take an exact fast path: the digits form an
 // integer below 2^53 and 10^k (k <= 15) is exact, so one IEEE division is
-// correctly rounded. Everything else (exponents, long mantissas, inf, nan)
-// goes to std::from_chars.
+// correctly rounded. Everything else (a plus sign, exponents, long
+// mantissas, inf, nan) goes to std::from_chars.
 inline bool ParseDouble(std::string_view s, double* out) {
-  const char* p = s.data();
-  const char* end = p + s.size();
-  bool negative = false;
-  if (p < end && (*p == '-' || *p == '+')) {
-    negative = *p == '-';
-    ++p;
-  }
-  const char* digits_begin = p;
-  uint64_t mantissa = 0;
-  while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + (*p++ - '0');
-  int int_digits = static_cast<int>(p - digits_begin);
-  int frac_digits = 0;
-  if (p < end && *p == '.') {
-    const char* frac_begin = ++p;
-    while (p < end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + (*p++ - '0');
-    frac_digits = static_cast<int>(p - frac_begin);
-  }
-  int total = int_digits + frac_digits;
-  if (p == end && total > 0 && total <= 15) {
-    double v = static_cast<double>(mantissa) / kExactPow10[frac_digits];
-    *out = negative ? -v : v;
+  PlainDecimal plain;
+  if (ParsePlainDecimal(s.data(), s.data() + s.size(), &plain) == s.data() + s.size()) {
+    *out = plain.ToDouble();
     return true;
   }
   if (!StripPlus(&s)) return false;

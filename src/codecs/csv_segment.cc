@@ -56,11 +56,13 @@ class SegmentParser {
     } else {
       result_.table = Table(plan.out_schema);
       // Strings start as dictionaries: the platform's string columns (location
-      // codes, states, diseases) hold few distinct values, and a column that
-      // turns out not to turns plain by itself.
+      // codes, states, diseases) hold few distinct values. Floats start
+      // decimal-encoded: its measurements (temperatures, rainfall, PM2.5) are
+      // short decimals. A column that turns out otherwise turns plain by itself.
       for (int i = 0; i < result_.table.num_columns(); ++i) {
         Column& column = result_.table.mutable_column(i);
         if (column.type() == DataType::kString) column.UseDictionary();
+        if (column.type() == DataType::kFloat64) column.UseDecimal();
       }
     }
     sinks_.resize(plan.fields.size(), nullptr);
@@ -110,6 +112,17 @@ class SegmentParser {
   bool reused_ = false;     // the table came from an earlier segment
   bool have_date_ = false;  // last_date_ holds the text of a valid date, last_days_ its value
   char last_date_[10] = {};
+  // The 10 bytes at p equal last_date_: two overlapping 8-byte compares,
+  // inlined (a memcmp call per row cost more than the rest of the field).
+  bool SameDateText(const char* p) const {
+    uint64_t a[2];
+    uint64_t b[2];
+    std::memcpy(&a[0], p, 8);
+    std::memcpy(&a[1], p + 2, 8);
+    std::memcpy(&b[0], last_date_, 8);
+    std::memcpy(&b[1], last_date_ + 2, 8);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+  }
   int32_t last_days_ = 0;
   int64_t lines_ = 0;
   int64_t rows_ = 0;
@@ -196,14 +209,14 @@ const char* SegmentParser::FastField(int field, const char* p, bool last) {
     if (!fp.nullable) return nullptr;
     if (col != nullptr) col->AppendNull();
   } else if (fp.type == DataType::kFloat64) {
-    double d;
+    PlainDecimal d;
     p = ParsePlainDecimal(p, end_, &d);
     if (p == nullptr || !FieldEndsAt(p, last)) return nullptr;
-    if (col != nullptr) col->AppendFloat64(d);
+    if (col != nullptr) col->AppendDecimal(d.digits, d.frac_digits, d.negative);
   } else if (fp.type == DataType::kDate) {
     if (end_ - p < 11 || !FieldEndsAt(p + 10, last)) return nullptr;
     // Daily series repeat a date for row after row: compare before parsing.
-    if (!have_date_ || std::memcmp(p, last_date_, 10) != 0) {
+    if (!have_date_ || !SameDateText(p)) {
       if (!ParseIsoDate(std::string_view(p, 10), &last_days_)) {
         have_date_ = false;
         return nullptr;
@@ -447,6 +460,11 @@ void SegmentParser::Convert(int field, std::string_view value, bool quoted, int6
   if (v.empty()) return AppendNull(field, line);
   switch (fp.type) {
     case DataType::kFloat64: {
+      PlainDecimal plain;
+      if (ParsePlainDecimal(v.data(), v.data() + v.size(), &plain) == v.data() + v.size()) {
+        if (col != nullptr) col->AppendDecimal(plain.digits, plain.frac_digits, plain.negative);
+        return;
+      }
       double d;
       if (!ParseDouble(v, &d)) return Fail(field + 1, line, QuoteValue(value) + " is not a number");
       if (col != nullptr) col->AppendFloat64(d);

@@ -63,6 +63,7 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
     table_ = Table(chunks[0].schema());
     for (int c = 0; c < table_.num_columns(); ++c) {
       if (chunks[0].column(c).dictionary_encoded()) table_.mutable_column(c).UseDictionary();
+      if (chunks[0].column(c).decimal_encoded()) table_.mutable_column(c).UseDecimal();
     }
     ReserveForInput(chunks[0]);
   }
@@ -81,6 +82,19 @@ Status CsvTableBuilder::OnBlock(std::span<Table> chunks) {
       merged = from.dictionary_encoded() && column.MergeDictionary(from, &code_maps[j][c]);
     }
     if (!merged) column.DecodeDictionary();
+  }
+  // Decimal columns take the greatest scale of the chunks' (serially, so the
+  // copies below only widen); one whose values would then not fit, or that
+  // gets a chunk that turned plain, turns plain.
+  for (int c = 0; c < ncols; ++c) {
+    Column& column = table_.mutable_column(c);
+    if (!column.decimal_encoded()) continue;
+    bool merged = true;
+    for (size_t j = 0; j < chunks.size() && merged; ++j) {
+      const Column& from = chunks[j].column(c);
+      merged = from.decimal_encoded() && column.MergeDecimal(from);
+    }
+    if (!merged) column.DecodeDecimal();
   }
   std::vector<int64_t> row_at(chunks.size());
   std::vector<std::vector<int64_t>> char_at(chunks.size(), std::vector<int64_t>(ncols));

@@ -1,7 +1,10 @@
 // Column: bulk operations (append, take, slice, compare) over the typed buffers.
 #include "table/column.h"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "table/date.h"
@@ -103,7 +106,12 @@ void Column::AppendNulls(int64_t n) {
       i64_.resize(i64_.size() + count, 0);
       break;
     case DataType::kFloat64:
-      f64_.resize(f64_.size() + count, 0.0);
+      if (dec_) {
+        MakeDecimalRoom(size_ + n);
+        std::fill_n(d16_.begin() + size_, count, int16_t{0});
+      } else {
+        f64_.resize(f64_.size() + count, 0.0);
+      }
       break;
     case DataType::kDate:
       i32_.resize(i32_.size() + count, 0);
@@ -135,7 +143,12 @@ void Column::AppendFrom(const Column& other, int64_t row) {
     case DataType::kInt64:
       return AppendInt64(other.i64_[row]);
     case DataType::kFloat64:
-      return AppendFloat64(other.f64_[row]);
+      if (dec_ && other.dec_ && other.dec_scale_ == dec_scale_) {
+        NextDecimalSlot() = other.d16_[row];
+        dec_max_units_ = std::max<uint64_t>(dec_max_units_, std::abs(other.d16_[row]));
+        return AppendValid();
+      }
+      return AppendFloat64(other.Float64(row));
     case DataType::kDate:
       return AppendDate(other.i32_[row]);
     case DataType::kBool:
@@ -154,6 +167,10 @@ Status Column::Append(const Column& other) {
   if (&other == this) return Append(Column(other));
   if (dict_ || other.dict_) {
     AppendStrings(other);
+    return Status::Ok();
+  }
+  if (dec_ || other.dec_) {
+    AppendFloats(other);
     return Status::Ok();
   }
   i64_.insert(i64_.end(), other.i64_.begin(), other.i64_.end());
@@ -191,7 +208,11 @@ void Column::GrowForWrite(int64_t rows, int64_t string_bytes, int64_t added_null
       i64_.resize(n);
       break;
     case DataType::kFloat64:
-      f64_.resize(n);
+      if (dec_) {
+        if (d16_.size() < n) d16_.resize(n);
+      } else {
+        f64_.resize(n);
+      }
       break;
     case DataType::kDate:
       i32_.resize(n);
@@ -227,7 +248,19 @@ void Column::WriteAt(int64_t row, int64_t char_pos, const Column& src,
       copy(src.i64_, i64_);
       break;
     case DataType::kFloat64:
-      copy(src.f64_, f64_);
+      if (dec_) {
+        assert(src.dec_ && src.dec_scale_ <= dec_scale_);
+        if (src.dec_scale_ == dec_scale_) {
+          copy(src.d16_, d16_);
+        } else {
+          const auto factor = static_cast<int16_t>(kPow10Units[dec_scale_ - src.dec_scale_]);
+          for (size_t i = 0; i < n; ++i) d16_[r + i] = static_cast<int16_t>(src.d16_[i] * factor);
+        }
+      } else if (src.dec_) {
+        for (size_t i = 0; i < n; ++i) f64_[r + i] = src.Float64(static_cast<int64_t>(i));
+      } else {
+        copy(src.f64_, f64_);
+      }
       break;
     case DataType::kDate:
       copy(src.i32_, i32_);
@@ -269,6 +302,7 @@ void Column::Reserve(int64_t rows, int64_t string_bytes) {
     case DataType::kInt64:
       return i64_.reserve(n);
     case DataType::kFloat64:
+      if (dec_) return d16_.reserve(n);
       return f64_.reserve(n);
     case DataType::kDate:
       return i32_.reserve(n);
@@ -294,7 +328,14 @@ void Column::Truncate(int64_t rows) {
       i64_.resize(n);
       break;
     case DataType::kFloat64:
-      f64_.resize(n);
+      if (dec_) {      // the slots stay, as room
+        if (n == 0) {  // the next rows start from the fewest places again
+          dec_scale_ = 0;
+          dec_max_units_ = 0;
+        }
+      } else {
+        f64_.resize(n);
+      }
       break;
     case DataType::kDate:
       i32_.resize(n);
@@ -322,7 +363,14 @@ Column Column::Take(std::span<const int64_t> indices) const {
       TakeInto(i64_, indices, &c.i64_);
       break;
     case DataType::kFloat64:
-      TakeInto(f64_, indices, &c.f64_);
+      if (dec_) {
+        c.dec_ = true;
+        c.dec_scale_ = dec_scale_;
+        c.dec_max_units_ = dec_max_units_;
+        TakeInto(d16_, indices, &c.d16_);  // indices < size_
+      } else {
+        TakeInto(f64_, indices, &c.f64_);
+      }
       break;
     case DataType::kDate:
       TakeInto(i32_, indices, &c.i32_);
@@ -376,6 +424,14 @@ bool Column::Equals(const Column& other) const {
     }
     return true;
   }
+  if (dec_ || other.dec_) {
+    for (int64_t i = 0; i < size_; ++i) {
+      if (std::bit_cast<uint64_t>(Float64(i)) != std::bit_cast<uint64_t>(other.Float64(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
   return SameBytes(i64_, other.i64_) && SameBytes(f64_, other.f64_) &&
          SameBytes(i32_, other.i32_) && SameBytes(u8_, other.u8_) &&
          SameBytes(chars_, other.chars_) && offsets_ == other.offsets_;
@@ -388,7 +444,7 @@ std::string Column::ValueToString(int64_t i) const {
       return std::to_string(i64_[i]);
     case DataType::kFloat64: {
       char buf[32];
-      auto r = std::to_chars(buf, buf + sizeof(buf), f64_[i]);
+      auto r = std::to_chars(buf, buf + sizeof(buf), Float64(i));
       return std::string(buf, r.ptr);
     }
     case DataType::kDate:

@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 namespace ch {
 namespace {
@@ -269,6 +271,60 @@ TEST(CsvStreamTest, StringColumnsStayDictionariesOnlyWhileTheirValuesAreFew) {
   ASSERT_TRUE(few.ok()) << few.status().ToString();
   EXPECT_EQ(few->num_rows(), 40000);
   EXPECT_TRUE(few->column(4).dictionary_encoded());
+}
+
+// Floats are parsed into decimal-encoded columns, bit for bit the values
+// strtod gives. A block with more places raises the table's scale; a value
+// that is no short decimal (here in the last rows, quoted, so it takes the
+// general path) turns the column plain, in the chunks and in the table.
+TEST(CsvStreamTest, FloatColumnsStayDecimalOnlyWhileTheirValuesAreShortDecimals) {
+  CsvReadOptions options;
+  options.schema = Schema({{"temp_c", DataType::kFloat64},
+                           {"rainfall_mm", DataType::kFloat64},
+                           {"pm25", DataType::kFloat64}});
+  std::string text = "temp_c,rainfall_mm,pm25\n";
+  std::vector<std::string> rainfall;
+  const int rows = 60000;
+  for (int i = 0; i < rows; ++i) {
+    std::string temp = std::to_string(1 + i % 45) + "." + std::to_string(i % 10);
+    std::string rain = std::to_string(i % 300);
+    if (i > 40000) rain += "." + std::to_string(10 + i % 90);  // two places, late
+    std::string pm25 = i % 13 == 0 ? "" : std::to_string(i % 500);
+    if (i == rows - 2) pm25 = "\"123456.5\"";
+    text += (i % 7 == 0 ? "-" : "") + temp + "," + rain + "," + pm25 + "\n";
+    rainfall.push_back(rain);
+  }
+  CsvReadOptions one = options;
+  one.num_threads = 1;
+  CsvReadOptions two = options;
+  two.num_threads = 2;
+  two.block_size = 64 << 10;
+  for (const CsvReadOptions& o : {one, two}) {
+    Result<Table> got = ParseCsv(text, o);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(got->num_rows(), rows);
+    EXPECT_TRUE(got->column(0).decimal_encoded());
+    EXPECT_EQ(got->column(0).decimal_scale(), 1);
+    EXPECT_TRUE(got->column(1).decimal_encoded());
+    EXPECT_EQ(got->column(1).decimal_scale(), 2);
+    EXPECT_FALSE(got->column(2).decimal_encoded());
+    for (int i = 0; i < rows; i += 997) {
+      double want = std::strtod(rainfall[static_cast<size_t>(i)].c_str(), nullptr);
+      double have = got->column(1).Float64(i);
+      EXPECT_EQ(std::memcmp(&want, &have, sizeof want), 0) << i << ": " << have;
+    }
+    EXPECT_EQ(got->column(0).ValueToString(7), "-8.7");
+    EXPECT_EQ(got->column(2).ValueToString(rows - 2), "123456.5");
+    EXPECT_TRUE(got->column(2).IsNull(0));
+    Table plain = *got;
+    for (int c : {0, 1}) plain.mutable_column(c).DecodeDecimal();
+    EXPECT_TRUE(plain.Equals(*got));
+  }
+  Result<Table> a = ParseCsv(text, one);
+  Result<Table> b = ParseCsv(text, two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(a->Equals(*b));
+  EXPECT_TRUE(ParseInPieces(text, two, 4093).Equals(*a));
 }
 
 // A block is split for the threads at the first line end past its middle.
