@@ -140,8 +140,8 @@ class Column {
   // Inlined by force: the CSV reader calls it for most of a file's values.
   [[gnu::always_inline]] void AppendDecimal(uint64_t digits, int frac_digits, bool negative) {
     assert(type_ == DataType::kFloat64 && frac_digits >= 0 && frac_digits <= 15);
-    if (dec_ && frac_digits <= dec_scale_ && digits <= kMaxDecimalUnits &&
-        (digits != 0 || !negative)) {
+    if (!dec_) return AppendFloat64(DecimalToDouble(digits, frac_digits, negative));
+    if (frac_digits <= dec_scale_ && digits <= kMaxDecimalUnits && (digits != 0 || !negative)) {
       uint64_t units =
           frac_digits == dec_scale_ ? digits : digits * kPow10Units[dec_scale_ - frac_digits];
       if (units <= kMaxDecimalUnits) {
@@ -226,6 +226,10 @@ class Column {
   }
   // Makes d16_ hold at least `rows` slots, at least doubling it.
   void MakeDecimalRoom(int64_t rows);
+  static double DecimalToDouble(uint64_t digits, int frac_digits, bool negative) {
+    double v = static_cast<double>(digits) / kPow10[frac_digits];
+    return negative ? -v : v;
+  }
   // The appends a decimal-encoded column cannot take on its fast path.
   void AppendDecimalSlow(uint64_t digits, int frac_digits, bool negative);
   void AppendFloat64ToDecimal(double v);
@@ -275,8 +279,8 @@ class Column {
   std::vector<int32_t> dict_slots_;
   // Decimal encoding: d16_ holds the values in units of 10^-dec_scale_ in
   // its first size_ slots; slots past those (zeros, or values truncated
-  // away) are room for the next rows. dec_max_units_ bounds the values' magnitudes (so a scale can
-  // be raised without a scan).
+  // away) are room for the next rows. dec_max_units_ bounds the values'
+  // magnitudes (so a scale can be raised without a scan).
   bool dec_ = false;
   int dec_scale_ = 0;
   uint64_t dec_max_units_ = 0;

@@ -60,17 +60,16 @@ bool Column::MergeDecimal(const Column& src) {
 }
 
 void Column::AppendDecimalSlow(uint64_t digits, int frac_digits, bool negative) {
-  if (dec_ && frac_digits > dec_scale_ && frac_digits <= kMaxDecimalScale &&
-      digits <= kMaxDecimalUnits && (digits != 0 || !negative) &&
+  assert(dec_);
+  if (frac_digits > dec_scale_ && frac_digits <= kMaxDecimalScale && digits <= kMaxDecimalUnits &&
+      (digits != 0 || !negative) &&
       dec_max_units_ * kPow10Units[frac_digits - dec_scale_] <= kMaxDecimalUnits) {
     // More places than the column had so far, and everything still fits.
     RaiseDecimalScale(frac_digits);
     return AppendDecimal(digits, frac_digits, negative);
   }
   DecodeDecimal();
-  double v = static_cast<double>(digits) / kPow10[frac_digits];
-  f64_.push_back(negative ? -v : v);
-  AppendValid();
+  AppendFloat64(DecimalToDouble(digits, frac_digits, negative));
 }
 
 void Column::AppendFloat64ToDecimal(double v) {
